@@ -1,0 +1,31 @@
+namespace VarTrack.Core.Config;
+
+/// <summary>Everything vartrack.yaml holds, validated. Load it with <see cref="VarTrackConfigLoader"/>.</summary>
+public sealed record VarTrackConfig
+{
+    public const string FileName = "vartrack.yaml";
+
+    /// <summary>The file it was loaded from; null for the built-in defaults.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The folder relative paths (schemas, certificates, tracked files) are resolved against.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    public IReadOnlyDictionary<string, SinkDefinition> Sinks { get; init; } = new Dictionary<string, SinkDefinition>();
+
+    public IReadOnlyList<RuleDefinition> Rules { get; init; } = [];
+
+    public IReadOnlyDictionary<string, TenantDefinition> Tenants { get; init; } = new Dictionary<string, TenantDefinition>();
+
+    /// <summary>Webhook secret per platform (github, gitlab, gitea, bitbucket).</summary>
+    public IReadOnlyDictionary<string, SettingValue> WebhookSecrets { get; init; } = new Dictionary<string, SettingValue>();
+
+    public VaultSettings? Vault { get; init; }
+
+    /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
+    public static VarTrackConfig Defaults(string baseDirectory) => new()
+    {
+        BaseDirectory = baseDirectory,
+        Rules = [new RuleDefinition("default")],
+    };
+}

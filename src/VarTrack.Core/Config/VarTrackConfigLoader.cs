@@ -1,0 +1,459 @@
+using System.Text.RegularExpressions;
+using VarTrack.Core.Errors;
+using VarTrack.Core.Formats;
+using VarTrack.Core.Secrets;
+using VarTrack.Core.Text;
+
+namespace VarTrack.Core.Config;
+
+/// <summary>
+/// Loads vartrack.yaml and validates all of it up front: every problem (unknown key, wrong type, a rule naming a sink
+/// that does not exist, a bad glob, an unknown placeholder, a missing schema file) is reported at once with
+/// file:line:column, in one <see cref="VarTrackException"/>.
+/// </summary>
+public static partial class VarTrackConfigLoader
+{
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "tenants", "sinks", "rules"];
+    private static readonly string[] RuleKeys =
+    [
+        "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
+        "separator", "variables_map", "schema", "sinks", "strategy", "prune", "protect", "drift",
+    ];
+    private static readonly string[] EnvironmentKeys = ["branch_map", "tags", "pull_requests", "branch_name", "file_path_map", "default"];
+    private static readonly string[] DriftKeys = ["enabled", "interval", "self_heal"];
+    private static readonly string[] VaultKeys = ["address", "namespace", "auth", "tls", "timeout"];
+    private static readonly string[] VaultAuthKeys = ["method", "token", "role_id", "secret_id", "mount"];
+    private static readonly string[] VaultTlsKeys = ["ca_cert", "skip_verify"];
+    public static readonly IReadOnlyList<string> Platforms = ["github", "gitlab", "gitea", "bitbucket"];
+
+    private static readonly Dictionary<string, SyncStrategy> Strategies = new()
+    {
+        ["auto"] = SyncStrategy.Auto,
+        ["upsert_all"] = SyncStrategy.UpsertAll,
+        ["smart_repair"] = SyncStrategy.SmartRepair,
+        ["live_state"] = SyncStrategy.LiveState,
+    };
+
+    /// <summary>Loads and validates a vartrack.yaml file.</summary>
+    public static VarTrackConfig LoadFile(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var display = System.IO.Path.GetFileName(full);
+        var reader = new ConfigFileReader(maxBytes: 4 * 1024 * 1024);
+        var root = reader.ReadFile(full, display, ConfigFormat.Yaml);
+        return Bind(root, display, System.IO.Path.GetDirectoryName(full)!) with { Path = full };
+    }
+
+    /// <summary>Validates config text (used by tests and by hosts that hold the config elsewhere).</summary>
+    public static VarTrackConfig Parse(string text, string displayPath, string baseDirectory)
+    {
+        var root = new YamlFormatParser().Parse(SourceText.FromString(displayPath, text));
+        return Bind(root, displayPath, baseDirectory);
+    }
+
+    private static VarTrackConfig Bind(ConfigNode root, string file, string baseDirectory)
+    {
+        var b = new ConfigBinder(file);
+        var map = root as ConfigMap;
+        if (map is null)
+            throw new VarTrackException(Problem.At(file, root.Position, "vartrack.yaml must be a mapping with sinks and rules"));
+        b.OnlyKeys(map, "vartrack.yaml", TopLevelKeys);
+        var version = b.String(map, "version", "vartrack.yaml");
+        if (version is not null and not "1")
+            b.Add(map["version"]!.Position, $"unsupported config version '{version}'; this VarTrack reads version 1");
+
+        var sinks = BindSinks(b, b.Map(map["sinks"], "'sinks'"));
+        var tenants = BindTenants(b, b.Map(map["tenants"], "'tenants'"), baseDirectory);
+        var rules = BindRules(b, map, sinks, baseDirectory);
+        var webhooks = BindWebhooks(b, b.Map(map["webhooks"], "'webhooks'"));
+        var vault = BindVault(b, b.Map(map["vault"], "'vault'"), baseDirectory);
+
+        if (b.Problems.Count > 0)
+            throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
+        return new VarTrackConfig
+        {
+            BaseDirectory = baseDirectory,
+            Sinks = sinks,
+            Tenants = tenants,
+            Rules = rules,
+            WebhookSecrets = webhooks,
+            Vault = vault,
+        };
+    }
+
+    private static Dictionary<string, SinkDefinition> BindSinks(ConfigBinder b, ConfigMap? map)
+    {
+        var sinks = new Dictionary<string, SinkDefinition>(StringComparer.Ordinal);
+        if (map is null) return sinks;
+        foreach (var entry in map.Entries)
+        {
+            var what = $"sink '{entry.Key}'";
+            if (!NameShape().IsMatch(entry.Key))
+                b.Add(entry.KeyPosition, $"sink name '{entry.Key}' may use letters, digits, '.', '_' and '-' only");
+            var sink = b.Map(entry.Value, what);
+            if (sink is null) continue;
+            var type = b.String(sink, "type", what, required: true);
+            if (type is null) continue;
+            if (!SinkTypes.All.TryGetValue(type, out var specs))
+            {
+                b.Add(sink["type"]!.Position, $"{what} has unknown type '{type}' (known: {string.Join(", ", SinkTypes.All.Keys)})");
+                continue;
+            }
+            b.OnlyKeys(sink, what, ["type", "destination", .. specs.Select(s => s.Name)]);
+            var destination = Template(b, sink, "destination", what, required: true);
+            var settings = new Dictionary<string, SettingValue>(StringComparer.Ordinal);
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var spec in specs)
+            {
+                if (!sink.TryGetEntry(spec.Name, out var settingEntry) || settingEntry.Value is ConfigScalar { IsNull: true })
+                {
+                    if (spec.Required) b.Add(sink.Position, $"{what} (type {type}) needs '{spec.Name}'");
+                    continue;
+                }
+                if (spec.Kind == SettingKind.Map)
+                {
+                    foreach (var label in b.Map(settingEntry.Value, $"'{spec.Name}' of {what}")?.Entries ?? [])
+                        if (label.Value is ConfigScalar { IsNull: false } s) labels[label.Key] = s.Text!;
+                        else b.Add(label.Value.Position, $"label '{label.Key}' of {what} must be a plain value");
+                    continue;
+                }
+                var ok = spec.Kind switch
+                {
+                    SettingKind.Integer => b.Integer(sink, spec.Name, what) is not null,
+                    SettingKind.Boolean => b.Bool(sink, spec.Name, what) is not null,
+                    SettingKind.Duration => b.Duration(sink, spec.Name, what) is not null,
+                    SettingKind.Choice => b.Choice(sink, spec.Name, what, spec.Choices!) is not null,
+                    _ => b.String(sink, spec.Name, what) is not null,
+                };
+                if (ok && Setting(b, settingEntry, what, allowSecret: spec.Kind == SettingKind.Secret) is { } setting)
+                    settings[spec.Name] = setting;
+            }
+            if (destination is not null)
+                sinks[entry.Key] = new SinkDefinition(entry.Key, type, destination, settings) { Position = entry.KeyPosition, Labels = labels };
+        }
+        return sinks;
+    }
+
+    private static Dictionary<string, TenantDefinition> BindTenants(ConfigBinder b, ConfigMap? map, string baseDirectory)
+    {
+        var tenants = new Dictionary<string, TenantDefinition>(StringComparer.Ordinal);
+        foreach (var entry in map?.Entries ?? [])
+        {
+            var what = $"tenant '{entry.Key}'";
+            var tenant = b.Map(entry.Value, what);
+            if (tenant is null) continue;
+            b.OnlyKeys(tenant, what, ["schema"]);
+            var schema = b.String(tenant, "schema", what);
+            CheckFileExists(b, tenant, "schema", schema, baseDirectory);
+            tenants[entry.Key] = new TenantDefinition(entry.Key) { Schema = schema };
+        }
+        return tenants;
+    }
+
+    private static List<RuleDefinition> BindRules(ConfigBinder b, ConfigMap map, IReadOnlyDictionary<string, SinkDefinition> sinks, string baseDirectory)
+    {
+        var rules = new List<RuleDefinition>();
+        if (!map.TryGetEntry("rules", out var rulesEntry)) return rules;
+        if (rulesEntry.Value is not ConfigList list)
+        {
+            b.Add(rulesEntry.Value.Position, $"'rules' must be a list of rules, found {ConfigBinder.Describe(rulesEntry.Value)}");
+            return rules;
+        }
+        var names = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
+        foreach (var item in list.Items)
+        {
+            var rule = b.Map(item, "a rule");
+            if (rule is null) continue;
+            var name = b.String(rule, "name", "a rule", required: true) ?? "?";
+            var what = $"rule '{name}'";
+            if (name != "?" && !names.TryAdd(name, rule.Position))
+                b.Add(rule["name"]!.Position, $"rule name '{name}' is used twice (first at {names[name]})");
+            b.OnlyKeys(rule, what, RuleKeys);
+
+            var separator = b.String(rule, "separator", what) ?? ".";
+            if (separator.Length != 1 || char.IsLetterOrDigit(separator[0]) || char.IsWhiteSpace(separator[0]))
+            {
+                b.Add(rule["separator"]!.Position, $"'separator' in {what} must be one punctuation character such as '.', ':' or '/'");
+                separator = ".";
+            }
+
+            ConfigFormat? format = null;
+            if (b.String(rule, "format", what) is { } formatName)
+            {
+                if (ConfigFormats.TryParseName(formatName, out var f)) format = f;
+                else b.Add(rule["format"]!.Position, $"unknown format '{formatName}' in {what} (known: {string.Join(", ", ConfigFormats.Names)})");
+            }
+
+            var platform = b.Choice(rule, "platform", what, Platforms);
+            var environments = BindEnvironments(b, rule, what);
+            var sinkNames = new List<string>();
+            foreach (var (sinkName, position) in b.StringList(rule, "sinks", what))
+            {
+                if (sinks.ContainsKey(sinkName)) sinkNames.Add(sinkName);
+                else b.Add(position, $"{what} names sink '{sinkName}', which is not defined under 'sinks'" +
+                    (sinks.Count > 0 ? $" (defined: {string.Join(", ", sinks.Keys)})" : ""));
+            }
+            var strategyName = b.Choice(rule, "strategy", what, Strategies.Keys);
+            var schema = b.String(rule, "schema", what);
+            CheckFileExists(b, rule, "schema", schema, baseDirectory);
+
+            var rootKeyWritten = rule.TryGetEntry("root_key", out var rootKeyEntry);
+            var rootKey = rootKeyWritten ? (rootKeyEntry.Value as ConfigScalar)?.Text : RuleDefinition.DefaultRootKey;
+            if (rootKeyWritten && rootKeyEntry.Value is not ConfigScalar)
+                b.Add(rootKeyEntry.Value.Position, $"'root_key' in {what} must be a key name, or null for the whole document");
+
+            rules.Add(new RuleDefinition(name)
+            {
+                Position = rule.Position,
+                Tenant = b.String(rule, "tenant", what),
+                Platform = platform,
+                Repositories = b.Globs(rule, "repositories", what, '/'),
+                Files = b.Globs(rule, "files", what, '/'),
+                Format = format,
+                RootKey = string.IsNullOrEmpty(rootKey) ? null : rootKey,
+                RootKeyRequired = rootKeyWritten && !string.IsNullOrEmpty(rootKey),
+                Environments = environments,
+                Environment = BindEnvironmentResolution(b, b.Map(rule["environment"], $"'environment' of {what}"), what),
+                Separator = separator,
+                Variables = BindVariables(b, b.Map(rule["variables_map"], $"'variables_map' of {what}"), what),
+                Schema = schema,
+                Sinks = sinkNames,
+                Strategy = strategyName is null ? SyncStrategy.Auto : Strategies[strategyName],
+                Prune = b.Bool(rule, "prune", what) ?? false,
+                Protect = b.Globs(rule, "protect", what, separator[0]),
+                Drift = BindDrift(b, b.Map(rule["drift"], $"'drift' of {what}"), what),
+            });
+        }
+        return rules;
+    }
+
+    private static IReadOnlyList<string> BindEnvironments(ConfigBinder b, ConfigMap rule, string what)
+    {
+        if (!rule.TryGetEntry("environments", out _)) return RuleDefinition.DefaultEnvironments;
+        var environments = new List<string>();
+        foreach (var (name, position) in b.StringList(rule, "environments", what))
+        {
+            if (!EnvironmentName.IsValid(name)) b.Add(position, $"environment name '{name}' in {what} is invalid: {EnvironmentName.Rule}");
+            else if (name == EnvironmentName.Default) b.Add(position, $"'default' is implicit in {what}; do not list it under 'environments'");
+            else if (environments.Contains(name)) b.Add(position, $"environment '{name}' is listed twice in {what}");
+            else environments.Add(name);
+        }
+        return environments;
+    }
+
+    private static EnvironmentResolution BindEnvironmentResolution(ConfigBinder b, ConfigMap? map, string rule)
+    {
+        if (map is null) return new EnvironmentResolution();
+        var what = $"'environment' of {rule}";
+        b.OnlyKeys(map, what, EnvironmentKeys);
+        var defaultEnvironment = b.String(map, "default", what) ?? EnvironmentName.Default;
+        if (!EnvironmentName.IsValid(defaultEnvironment))
+            b.Add(map["default"]!.Position, $"default environment '{defaultEnvironment}' in {what} is invalid: {EnvironmentName.Rule}");
+        return new EnvironmentResolution
+        {
+            BranchMap = PatternMap(b, map, "branch_map", what, exactFirst: true),
+            Tags = b.Bool(map, "tags", what) ?? true,
+            PullRequests = b.Bool(map, "pull_requests", what) ?? true,
+            BranchName = b.Bool(map, "branch_name", what) ?? true,
+            FilePathMap = PatternMap(b, map, "file_path_map", what, exactFirst: false),
+            Default = defaultEnvironment,
+        };
+    }
+
+    /// <summary>A map of glob -> environment, in the order written (exact names first for branch_map).</summary>
+    private static IReadOnlyList<(Glob, string)> PatternMap(ConfigBinder b, ConfigMap parent, string key, string what, bool exactFirst)
+    {
+        var map = b.Map(parent[key], $"'{key}' of {what}");
+        if (map is null) return [];
+        var exact = new List<(Glob, string)>();
+        var globs = new List<(Glob, string)>();
+        foreach (var entry in map.Entries)
+        {
+            if (entry.Value is not ConfigScalar { IsNull: false } scalar || !EnvironmentName.IsValid(scalar.Text))
+            {
+                b.Add(entry.Value.Position, $"'{key}' of {what} maps '{entry.Key}' to an invalid environment name: {EnvironmentName.Rule}");
+                continue;
+            }
+            if (!Glob.TryParse(entry.Key, '/', out var glob, out var error))
+            {
+                b.Add(entry.KeyPosition, $"bad glob '{entry.Key}' in '{key}' of {what}: {error}");
+                continue;
+            }
+            var isExact = entry.Key.IndexOfAny(['*', '?', '[', '{']) < 0;
+            (exactFirst && isExact ? exact : globs).Add((glob!, scalar.Text!));
+        }
+        return [.. exact, .. globs];
+    }
+
+    private static IReadOnlyList<VariableMapping> BindVariables(ConfigBinder b, ConfigMap? map, string rule)
+    {
+        var variables = new List<VariableMapping>();
+        foreach (var entry in map?.Entries ?? [])
+        {
+            var what = $"variable '{entry.Key}' of {rule}";
+            switch (entry.Value)
+            {
+                case ConfigScalar { IsNull: false } scalar:
+                    if (ParseTemplate(b, scalar.Text!, scalar.Position, what) is { } shorthand)
+                        variables.Add(new VariableMapping(entry.Key) { Value = shorthand, From = shorthand.HasPlaceholders ? null : scalar.Text, IsShorthand = true });
+                    break;
+                case ConfigMap form:
+                    b.OnlyKeys(form, what, ["from", "value"]);
+                    var from = b.String(form, "from", what);
+                    var value = b.String(form, "value", what);
+                    if ((from is null) == (value is null))
+                        b.Add(form.Position, $"{what} needs exactly one of 'from' (rename a key) or 'value' (inject a value)");
+                    else if (from is not null)
+                        variables.Add(new VariableMapping(entry.Key) { From = from });
+                    else if (ParseTemplate(b, value!, form["value"]!.Position, what) is { } template)
+                        variables.Add(new VariableMapping(entry.Key) { Value = template });
+                    break;
+                default:
+                    b.Add(entry.Value.Position, $"{what} must be a key to rename, a value, or {{from: key}} / {{value: text}}");
+                    break;
+            }
+        }
+        return variables;
+    }
+
+    private static DriftSettings BindDrift(ConfigBinder b, ConfigMap? map, string rule)
+    {
+        if (map is null) return DriftSettings.Default;
+        var what = $"'drift' of {rule}";
+        b.OnlyKeys(map, what, DriftKeys);
+        return new DriftSettings(
+            b.Bool(map, "enabled", what) ?? true,
+            b.Duration(map, "interval", what) ?? DriftSettings.Default.Interval,
+            b.Bool(map, "self_heal", what) ?? false);
+    }
+
+    private static Dictionary<string, SettingValue> BindWebhooks(ConfigBinder b, ConfigMap? map)
+    {
+        var secrets = new Dictionary<string, SettingValue>(StringComparer.Ordinal);
+        foreach (var entry in map?.Entries ?? [])
+        {
+            var what = $"webhook '{entry.Key}'";
+            if (!Platforms.Contains(entry.Key))
+            {
+                b.Add(entry.KeyPosition, $"unknown webhook platform '{entry.Key}' (known: {string.Join(", ", Platforms)})");
+                continue;
+            }
+            var webhook = b.Map(entry.Value, what);
+            if (webhook is null) continue;
+            b.OnlyKeys(webhook, what, ["secret"]);
+            if (b.String(webhook, "secret", what, required: true) is not null &&
+                Setting(b, webhook.Entries.First(e => e.Key == "secret"), what, allowSecret: true) is { } secret)
+                secrets[entry.Key] = secret;
+        }
+        return secrets;
+    }
+
+    private static VaultSettings? BindVault(ConfigBinder b, ConfigMap? map, string baseDirectory)
+    {
+        if (map is null) return null;
+        const string what = "'vault'";
+        b.OnlyKeys(map, what, VaultKeys);
+        var address = SettingOf(b, map, "address", what, required: true, allowSecret: false);
+        var auth = b.Map(map["auth"], "'auth' of 'vault'");
+        var tls = b.Map(map["tls"], "'tls' of 'vault'");
+        var settings = new VaultSettings(address ?? new SettingValue("", map.Position))
+        {
+            Namespace = SettingOf(b, map, "namespace", what, required: false, allowSecret: false),
+            Timeout = b.Duration(map, "timeout", what) ?? TimeSpan.FromSeconds(10),
+        };
+        if (auth is null)
+            b.Add(map.Position, "'vault' needs 'auth' (method: token with 'token', or method: approle with 'role_id' and 'secret_id')");
+        else
+        {
+            const string authWhat = "'auth' of 'vault'";
+            b.OnlyKeys(auth, authWhat, VaultAuthKeys);
+            var method = b.Choice(auth, "method", authWhat, ["token", "approle"]) ?? "token";
+            settings = settings with
+            {
+                AuthMethod = method,
+                Token = SettingOf(b, auth, "token", authWhat, required: method == "token", allowSecret: false),
+                RoleId = SettingOf(b, auth, "role_id", authWhat, required: method == "approle", allowSecret: false),
+                SecretId = SettingOf(b, auth, "secret_id", authWhat, required: method == "approle", allowSecret: false),
+                AppRoleMount = b.String(auth, "mount", authWhat) ?? "approle",
+            };
+        }
+        if (tls is not null)
+        {
+            const string tlsWhat = "'tls' of 'vault'";
+            b.OnlyKeys(tls, tlsWhat, VaultTlsKeys);
+            var ca = b.String(tls, "ca_cert", tlsWhat);
+            CheckFileExists(b, tls, "ca_cert", ca, baseDirectory);
+            settings = settings with { CaCertificate = ca, SkipTlsVerify = b.Bool(tls, "skip_verify", tlsWhat) ?? false };
+        }
+        return address is null ? null : settings;
+    }
+
+    private static SettingValue? SettingOf(ConfigBinder b, ConfigMap map, string key, string what, bool required, bool allowSecret) =>
+        b.String(map, key, what, required) is null ? null : Setting(b, map.Entries.First(e => e.Key == key), what, allowSecret);
+
+    /// <summary>Checks a setting's ${ENV} references and @secret(...) form.</summary>
+    private static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, bool allowSecret)
+    {
+        var text = ((ConfigScalar)entry.Value).Text!;
+        var position = entry.Value.Position;
+        if (SecretReference.LooksLikeReference(text))
+        {
+            if (!allowSecret)
+            {
+                b.Add(position, $"'{entry.Key}' of {what} cannot be a secret reference (it is needed to reach the secret store); use ${{ENV_VAR}}");
+                return null;
+            }
+            if (!SecretReference.TryParse(text, out var reference, out var error))
+            {
+                b.Add(position, $"'{entry.Key}' of {what}: {error}");
+                return null;
+            }
+            return new SettingValue(text, position) { Secret = reference };
+        }
+        var variables = new List<string>();
+        for (var i = text.IndexOf("${", StringComparison.Ordinal); i >= 0; i = text.IndexOf("${", i + 2, StringComparison.Ordinal))
+        {
+            if (i > 0 && text[i - 1] == '$') continue; // $${ is a literal ${
+            var close = text.IndexOf('}', i);
+            var name = close < 0 ? null : text[(i + 2)..close];
+            if (name is null || !EnvVarShape().IsMatch(name))
+            {
+                b.Add(position, $"'{entry.Key}' of {what} has a malformed environment reference; write ${{NAME}} with letters, digits and '_'");
+                return null;
+            }
+            variables.Add(name);
+        }
+        return new SettingValue(text, position) { EnvironmentVariables = variables };
+    }
+
+    private static TemplateString? Template(ConfigBinder b, ConfigMap map, string key, string what, bool required)
+    {
+        var text = b.String(map, key, what, required);
+        return text is null ? null : ParseTemplate(b, text, map[key]!.Position, $"'{key}' of {what}");
+    }
+
+    private static TemplateString? ParseTemplate(ConfigBinder b, string text, SourcePosition position, string what)
+    {
+        try
+        {
+            return TemplateString.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            b.Add(position, $"{what}: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static void CheckFileExists(ConfigBinder b, ConfigMap map, string key, string? relative, string baseDirectory)
+    {
+        if (relative is not null && !File.Exists(System.IO.Path.Combine(baseDirectory, relative)))
+            b.Add(map[key]!.Position, $"'{key}' names '{relative}', which does not exist (paths are relative to vartrack.yaml)");
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex NameShape();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvVarShape();
+}
