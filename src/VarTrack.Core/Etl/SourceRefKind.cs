@@ -1,0 +1,9 @@
+namespace VarTrack.Core.Etl;
+
+public enum SourceRefKind
+{
+    None,
+    Branch,
+    Tag,
+    PullRequest,
+}
