@@ -1,1 +1,3 @@
-class P { static void Main() {} }
+using VarTrack.Cli;
+
+return await VtApp.RunAsync(args, Console.Out, Console.Error, Environment.CurrentDirectory);

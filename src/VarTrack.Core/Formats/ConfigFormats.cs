@@ -48,6 +48,7 @@ public static class ConfigFormats
     public static IConfigFormatParser ParserFor(ConfigFormat format) => format switch
     {
         ConfigFormat.Yaml => new YamlFormatParser(),
+        ConfigFormat.Hcl => new HclFormatParser(),
         _ => throw new NotSupportedException($"no parser registered for {format}"),
     };
 }

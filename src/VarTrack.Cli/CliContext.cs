@@ -1,0 +1,72 @@
+using System.Text.Json;
+using VarTrack.Core.Config;
+using VarTrack.Core.Etl;
+using VarTrack.Core.Secrets;
+
+namespace VarTrack.Cli;
+
+/// <summary>What every command needs: the writers, the working folder, the loaded config and the pipeline.</summary>
+internal sealed class CliContext
+{
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public CliContext(TextWriter output, TextWriter error, string workingDirectory, string? configPath, bool json, Func<VarTrackConfig, ISecretStore?> secretStores)
+    {
+        Output = output;
+        Error = error;
+        WorkingDirectory = workingDirectory;
+        JsonOutput = json;
+        Config = LoadConfig(workingDirectory, configPath);
+        Secrets = secretStores(Config);
+        Pipeline = new ConfigPipeline(Config, Secrets);
+    }
+
+    public TextWriter Output { get; }
+    public TextWriter Error { get; }
+    public string WorkingDirectory { get; }
+    public bool JsonOutput { get; }
+    public VarTrackConfig Config { get; }
+    public ISecretStore? Secrets { get; }
+    public ConfigPipeline Pipeline { get; }
+
+    /// <summary>--config, else ./vartrack.yaml, else the built-in defaults (one rule for any file).</summary>
+    private static VarTrackConfig LoadConfig(string workingDirectory, string? configPath)
+    {
+        if (configPath is not null)
+        {
+            var full = Path.GetFullPath(configPath, workingDirectory);
+            if (!File.Exists(full)) throw new UsageException($"config file '{configPath}' not found");
+            return VarTrackConfigLoader.LoadFile(full);
+        }
+        var implicitPath = Path.Combine(workingDirectory, VarTrackConfig.FileName);
+        return File.Exists(implicitPath) ? VarTrackConfigLoader.LoadFile(implicitPath) : VarTrackConfig.Defaults(workingDirectory);
+    }
+
+    /// <summary>The file's path relative to the config folder, with '/' separators (what rule globs match).</summary>
+    public (string FullPath, string RelativePath) LocateFile(string file)
+    {
+        var full = Path.GetFullPath(file, WorkingDirectory);
+        if (!File.Exists(full)) throw new UsageException($"file '{file}' not found");
+        var relative = Path.GetRelativePath(Config.BaseDirectory, full).Replace('\\', '/');
+        return (full, relative.StartsWith("../", StringComparison.Ordinal) ? file.Replace('\\', '/') : relative);
+    }
+
+    /// <summary>The rules for a file: the named one, else every rule whose file globs match.</summary>
+    public IReadOnlyList<RuleDefinition> RulesFor(string relativePath, string? ruleName)
+    {
+        if (ruleName is not null)
+            return [Config.Rules.FirstOrDefault(r => r.Name == ruleName)
+                ?? throw new UsageException($"no rule named '{ruleName}' (rules: {string.Join(", ", Config.Rules.Select(r => r.Name))})")];
+        var rules = Config.Rules.Where(r => r.TracksFile(relativePath)).ToList();
+        return rules.Count > 0 ? rules : throw new UsageException($"'{relativePath}' is not tracked by any rule; name one with --rule");
+    }
+
+    public async Task<RenderedFile> TransformAsync(string fullPath, string relativePath, RuleDefinition rule, string? environment, string? reference, bool resolveSecrets, CancellationToken ct)
+    {
+        var request = new RenderRequest(relativePath, await File.ReadAllBytesAsync(fullPath, ct), rule, reference is null ? SourceRef.None : SourceRef.Parse(reference))
+        {
+            Environment = environment,
+        };
+        return resolveSecrets ? await Pipeline.RenderAsync(request, ct) : await Pipeline.TransformAsync(request, ct);
+    }
+}

@@ -1,0 +1,11 @@
+namespace VarTrack.Cli;
+
+/// <summary>vt's exit codes (documented in the README).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>Validation failed, a file is malformed, or a sync failed.</summary>
+    public const int Failure = 1;
+    /// <summary>The command line was wrong: unknown option, missing argument, unknown rule or file.</summary>
+    public const int Usage = 2;
+}

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using VarTrack.Core.Config;
+using VarTrack.Core.Secrets;
+
+namespace VarTrack.Cli;
+
+/// <summary>The <c>vt</c> command line. Writers and the secret store factory are parameters so tests run it in-process.</summary>
+public static class VtApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, string workingDirectory, Func<VarTrackConfig, ISecretStore?>? secretStores = null)
+    {
+        var options = new VtOptions(output, error, workingDirectory, secretStores ?? SecretStores.FromConfig);
+        var root = new RootCommand("vt: keep runtime configuration in datastores equal to what is committed in Git.")
+        {
+            options.Config,
+            options.Output,
+            ValidateCommand.Create(options),
+            RenderCommand.Create(options),
+            PlanCommand.Create(options),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+                await error.WriteLineAsync($"error: {problem.Message}");
+            await error.WriteLineAsync("run 'vt --help' for usage");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using VarTrack.Core.Config;
+using VarTrack.Core.Secrets;
+
+namespace VarTrack.Cli;
+
+/// <summary>The options shared by commands and the one place that turns a command's work into an exit code.</summary>
+internal sealed class VtOptions
+{
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+    private readonly string _workingDirectory;
+    private readonly Func<VarTrackConfig, ISecretStore?> _secretStores;
+
+    public VtOptions(TextWriter output, TextWriter error, string workingDirectory, Func<VarTrackConfig, ISecretStore?> secretStores)
+    {
+        _output = output;
+        _error = error;
+        _workingDirectory = workingDirectory;
+        _secretStores = secretStores;
+    }
+
+    public Option<string?> Config { get; } = new("--config", "-c") { Description = "Path to vartrack.yaml (default: ./vartrack.yaml, else built-in defaults).", Recursive = true };
+
+    public Option<string> Output { get; } = CreateOutput();
+
+    public Option<string?> Environment { get; } = new("--env", "-e") { Description = "The environment (skips environment resolution)." };
+
+    public Option<string?> Ref { get; } = new("--ref") { Description = "A Git ref to resolve the environment from, e.g. refs/heads/main, refs/tags/v1.2.3, refs/pull/42/head." };
+
+    public Option<string?> Rule { get; } = new("--rule", "-r") { Description = "The rule to apply (default: every rule whose file globs match)." };
+
+    private static Option<string> CreateOutput()
+    {
+        var option = new Option<string>("--output", "-o") { Description = "text or json.", DefaultValueFactory = _ => "text", Recursive = true };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
+    public void AddSelection(Command command)
+    {
+        command.Add(Environment);
+        command.Add(Ref);
+        command.Add(Rule);
+    }
+
+    /// <summary>Runs a command's work: user errors become one line each on stderr and exit code 1 or 2, never a stack trace.</summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<CliContext, Task<int>> work)
+    {
+        try
+        {
+            var context = new CliContext(_output, _error, _workingDirectory, parse.GetValue(Config), parse.GetValue(Output) == "json", _secretStores);
+            return await work(context);
+        }
+        catch (UsageException ex)
+        {
+            await _error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Core.Errors.VarTrackException ex)
+        {
+            foreach (var problem in ex.Problems)
+                await _error.WriteLineAsync($"error: {problem}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecretStoreException or HttpRequestException)
+        {
+            await _error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}
