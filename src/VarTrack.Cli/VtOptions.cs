@@ -68,5 +68,12 @@ internal sealed class VtOptions
             await _error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect, not bad input: still one line (VT_DEBUG=1 prints the stack for bug reports).
+            await _error.WriteLineAsync($"error: internal error ({ex.GetType().Name}): {ex.Message}");
+            if (System.Environment.GetEnvironmentVariable("VT_DEBUG") == "1") await _error.WriteLineAsync(ex.ToString());
+            return ExitCodes.Failure;
+        }
     }
 }

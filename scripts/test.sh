@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test project. Needs only the .NET 10 SDK (packages come from NuGet).
+# Prints one closing line "Tests: N passed, N failed, N skipped" and exits non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK ('dotnet') is required: https://dot.net" >&2
+  exit 1
+fi
+
+configuration=${CONFIGURATION:-Release}
+dotnet restore VarTrack.Functions.sln --verbosity quiet
+dotnet build VarTrack.Functions.sln -c "$configuration" --no-restore --verbosity quiet -nologo
+
+passed=0; failed=0; skipped=0; status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  log=$(mktemp)
+  if ! dotnet test "$project" -c "$configuration" --no-build --nologo 2>&1 | tee "$log"; then status=1; fi
+  summary=$(grep -E '(Passed|Failed)! +- ' "$log" | tail -n 1 || true)
+  if [ -z "$summary" ]; then
+    echo "error: no test summary from $project" >&2; status=1
+  else
+    passed=$((passed + $(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")))
+    failed=$((failed + $(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$summary")))
+    skipped=$((skipped + $(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$summary")))
+  fi
+  rm -f "$log"
+done
+
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
