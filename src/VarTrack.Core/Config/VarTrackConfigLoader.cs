@@ -62,9 +62,12 @@ public static partial class VarTrackConfigLoader
         if (version is not null and not "1")
             b.Add(map["version"]!.Position, $"unsupported config version '{version}'; this VarTrack reads version 1");
 
-        var sinks = BindSinks(b, b.Map(map["sinks"], "'sinks'"));
+        var sinksMap = b.Map(map["sinks"], "'sinks'");
+        var sinks = BindSinks(b, sinksMap);
         var tenants = BindTenants(b, b.Map(map["tenants"], "'tenants'"), baseDirectory);
-        var rules = BindRules(b, map, sinks, baseDirectory);
+        // Rules are checked against every declared sink name, so a sink with its own error is not also reported as missing.
+        var declaredSinks = sinksMap?.Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal) ?? [];
+        var rules = BindRules(b, map, declaredSinks, baseDirectory);
         var webhooks = BindWebhooks(b, b.Map(map["webhooks"], "'webhooks'"));
         var vault = BindVault(b, b.Map(map["vault"], "'vault'"), baseDirectory);
 
@@ -150,7 +153,7 @@ public static partial class VarTrackConfigLoader
         return tenants;
     }
 
-    private static List<RuleDefinition> BindRules(ConfigBinder b, ConfigMap map, IReadOnlyDictionary<string, SinkDefinition> sinks, string baseDirectory)
+    private static List<RuleDefinition> BindRules(ConfigBinder b, ConfigMap map, IReadOnlySet<string> sinks, string baseDirectory)
     {
         var rules = new List<RuleDefinition>();
         if (!map.TryGetEntry("rules", out var rulesEntry)) return rules;
@@ -189,9 +192,9 @@ public static partial class VarTrackConfigLoader
             var sinkNames = new List<string>();
             foreach (var (sinkName, position) in b.StringList(rule, "sinks", what))
             {
-                if (sinks.ContainsKey(sinkName)) sinkNames.Add(sinkName);
+                if (sinks.Contains(sinkName)) sinkNames.Add(sinkName);
                 else b.Add(position, $"{what} names sink '{sinkName}', which is not defined under 'sinks'" +
-                    (sinks.Count > 0 ? $" (defined: {string.Join(", ", sinks.Keys)})" : ""));
+                    (sinks.Count > 0 ? $" (defined: {string.Join(", ", sinks)})" : ""));
             }
             var strategyName = b.Choice(rule, "strategy", what, Strategies.Keys);
             var schema = b.String(rule, "schema", what);
