@@ -49,6 +49,10 @@ public static class ConfigFormats
     {
         ConfigFormat.Yaml => new YamlFormatParser(),
         ConfigFormat.Hcl => new HclFormatParser(),
+        ConfigFormat.DotEnv => new DotEnvFormatParser(),
+        ConfigFormat.Ini => new IniFormatParser(),
+        ConfigFormat.Properties => new PropertiesFormatParser(),
+        ConfigFormat.Xml => new XmlFormatParser(),
         _ => throw new NotSupportedException($"no parser registered for {format}"),
     };
 }
