@@ -1,3 +1,4 @@
+using VarTrack.Connectors.Vault;
 using VarTrack.Core.Config;
 using VarTrack.Core.Secrets;
 
@@ -6,5 +7,8 @@ namespace VarTrack.Cli;
 /// <summary>Builds the secret store vartrack.yaml describes (none when it has no 'vault' section).</summary>
 internal static class SecretStores
 {
-    public static ISecretStore? FromConfig(VarTrackConfig config) => null;
+    public static ISecretStore? FromConfig(VarTrackConfig config) =>
+        config.Vault is null
+            ? null
+            : new VaultSecretStore(new VaultClient(VaultOptionsFactory.Create(config.Vault, config.BaseDirectory, new SettingResolver())));
 }

@@ -63,7 +63,7 @@ internal sealed class VtOptions
                 await _error.WriteLineAsync($"error: {problem}");
             return ExitCodes.Failure;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecretStoreException or HttpRequestException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecretStoreException or HttpRequestException or ArgumentException)
         {
             await _error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Failure;
