@@ -48,11 +48,13 @@ public static class ConfigFormats
     public static IConfigFormatParser ParserFor(ConfigFormat format) => format switch
     {
         ConfigFormat.Yaml => new YamlFormatParser(),
+        ConfigFormat.Json => new JsonFormatParser(),
+        ConfigFormat.Toml => new TomlFormatParser(),
         ConfigFormat.Hcl => new HclFormatParser(),
         ConfigFormat.DotEnv => new DotEnvFormatParser(),
         ConfigFormat.Ini => new IniFormatParser(),
         ConfigFormat.Properties => new PropertiesFormatParser(),
         ConfigFormat.Xml => new XmlFormatParser(),
-        _ => throw new NotSupportedException($"no parser registered for {format}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown config format"),
     };
 }
