@@ -18,7 +18,7 @@ step plan configs/app.yaml --ref refs/heads/main --current state/cache-productio
 vt plan configs/app.yaml --ref refs/heads/main --current state/cache-production.json
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 printf 'vartrack:\n  db:\n    host: a\n    host: b\n' > "$tmp/broken.yaml"
-step "render broken.yaml --env production   (a duplicate key: expect exit 1 and one clear line)"
-set +e; vt render "$tmp/broken.yaml" --env production; code=$?; set -e
+step "render broken.yaml --env production   (outside the project, built-in defaults; a duplicate key: expect exit 1 and one clear line)"
+set +e; (cd "$tmp" && vt render broken.yaml --env production); code=$?; set -e
 echo "exit code $code"
 [ "$code" -eq 1 ]
