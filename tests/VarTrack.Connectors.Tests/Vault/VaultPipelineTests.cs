@@ -1,5 +1,8 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using VarTrack.Connectors;
 using VarTrack.Connectors.Vault;
+using VarTrack.Core;
 using VarTrack.Core.Config;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Etl;
@@ -53,5 +56,29 @@ public sealed class VaultPipelineTests
         Assert.Contains(error.Problems, p => p.Key == "b" && p.Message.Contains("secret/app/absent"));
         Assert.Equal(2, error.Problems.Single(p => p.Key == "a").Position.Line);
         Assert.Equal(3, error.Problems.Single(p => p.Key == "b").Position.Line);
+    }
+}
+
+public sealed class ServiceRegistrationTests
+{
+    [Fact]
+    public async Task Hosts_get_a_pipeline_that_resolves_secrets_through_the_configured_vault()
+    {
+        await using var vault = await FakeVaultServer.StartAsync();
+        vault.AddMount("secret");
+        var config = VarTrackConfigLoader.Parse("vault:\n  address: \"${A}\"\n  auth: { token: \"${T}\" }\n", "vartrack.yaml", Path.GetTempPath());
+        var environment = new Dictionary<string, string?> { ["A"] = vault.Address.ToString(), ["T"] = vault.RootToken };
+        using var provider = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddVarTrackCore(config)
+            .AddVarTrackConnectors(config, n => environment.GetValueOrDefault(n))
+            .BuildServiceProvider();
+        var client = provider.GetRequiredService<VaultClient>();
+        await client.WriteSecretAsync("secret", "x", new Dictionary<string, SecretValue> { ["k"] = new("v") });
+
+        var pipeline = provider.GetRequiredService<ConfigPipeline>();
+        var rendered = await pipeline.RenderAsync(new RenderRequest("a.yaml", Encoding.UTF8.GetBytes("k: \"@secret(secret/x#k)\"\n"), new RuleDefinition("r"), SourceRef.None) { Environment = "dev" });
+
+        Assert.Same(provider.GetRequiredService<ISecretStore>(), provider.GetRequiredService<ISecretStore>());
+        Assert.Equal("v", rendered.Values["k"].Reveal());
     }
 }

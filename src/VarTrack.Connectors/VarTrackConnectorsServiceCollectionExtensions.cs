@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using VarTrack.Connectors.Vault;
+using VarTrack.Core.Config;
+using VarTrack.Core.Secrets;
+
+namespace VarTrack.Connectors;
+
+/// <summary>Registers the connectors vartrack.yaml configures, for every host.</summary>
+public static class VarTrackConnectorsServiceCollectionExtensions
+{
+    /// <summary>With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.</summary>
+    public static IServiceCollection AddVarTrackConnectors(this IServiceCollection services, VarTrackConfig config, Func<string, string?>? environment = null)
+    {
+        if (config.Vault is { } vault)
+        {
+            services.TryAddSingleton(_ => new VaultClient(VaultOptionsFactory.Create(vault, config.BaseDirectory, new SettingResolver(environment))));
+            services.TryAddSingleton<ISecretStore>(sp => new VaultSecretStore(sp.GetRequiredService<VaultClient>()));
+        }
+        return services;
+    }
+}
