@@ -3,60 +3,62 @@ using System.Text;
 namespace VarTrack.Benchmarks;
 
 /// <summary>
-/// Deterministic config documents of a given key count: services with nested settings, an environment-keyed
-/// <c>default</c>/<c>production</c> split (distinct services, so the sliced result keeps every key), lists, and
-/// values of every scalar shape. About 100 bytes per key: 100k keys is about 10 MB.
+/// Deterministic config documents of a given key count: services of 10 keys each (host, port, ratio, flag,
+/// description, URL, nested limits, a list), split into <c>default</c> and <c>production</c> blocks of distinct
+/// services so the sliced result keeps every key. About 100 bytes per key: 100k keys is about 10 MB.
 /// </summary>
 public static class GeneratedDocuments
 {
-    public static string Yaml(int keys)
+    private const string Words = "the quick brown fox jumps over the lazy dog while the configuration service keeps every replica in sync ";
+
+    public static string Yaml(int keys) => Build(keys, yaml: true);
+
+    public static string Json(int keys) => Build(keys, yaml: false);
+
+    private static IEnumerable<(string Environment, int First, int Count)> Blocks(int keys)
     {
-        var sb = new StringBuilder(keys * 100);
-        sb.Append("vartrack:\n");
-        var perEnvironment = keys / 2;
-        foreach (var (environment, offset) in (ReadOnlySpan<(string, int)>)[("default", 0), ("production", perEnvironment / 10)])
-        {
-            sb.Append("  ").Append(environment).Append(":\n");
-            for (var service = offset; (service - offset) * 10 < perEnvironment; service++)
-            {
-                sb.Append("    service_").Append(service).Append(":\n");
-                sb.Append("      host: host-").Append(service).Append(".internal.example.com\n");
-                sb.Append("      port: ").Append(8000 + service % 1000).Append('\n');
-                sb.Append("      ratio: 1.50\n");
-                sb.Append("      enabled: on\n");
-                sb.Append("      description: \"service number ").Append(service).Append(" of the generated benchmark document\"\n");
-                sb.Append("      limits:\n        cpu: 250m\n        memory: 512Mi\n");
-                sb.Append("      tags: [alpha, beta, gamma]\n");
-            }
-        }
-        return sb.ToString();
+        var services = Math.Max(1, keys / 20);
+        yield return ("default", 0, services);
+        yield return ("production", services, services);
     }
 
-    public static string Json(int keys)
+    private static (string Key, string Value, bool Quoted)[] Service(int n) =>
+    [
+        ("host", $"service-{n}.eu-west-1.internal.example.com", false),
+        ("port", (8000 + n % 1000).ToString(System.Globalization.CultureInfo.InvariantCulture), false),
+        ("ratio", "1.50", false),
+        ("enabled", "on", false),
+        ("description", $"service {n}: " + string.Concat(Enumerable.Repeat(Words, 4)).Trim(), true),
+        ("url", $"https://service-{n}.eu-west-1.internal.example.com/api/v2/resources?tenant=acme&region=eu-west-1&page=1&limit=500", true),
+    ];
+
+    private static string Build(int keys, bool yaml)
     {
         var sb = new StringBuilder(keys * 110);
-        sb.Append("{\"vartrack\":{");
-        var perEnvironment = keys / 2;
-        var first = true;
-        foreach (var (environment, offset) in (ReadOnlySpan<(string, int)>)[("default", 0), ("production", perEnvironment / 10)])
+        sb.Append(yaml ? "vartrack:\n" : "{\"vartrack\":{");
+        var firstBlock = true;
+        foreach (var (environment, first, count) in Blocks(keys))
         {
-            if (!first) sb.Append(',');
-            first = false;
-            sb.Append('"').Append(environment).Append("\":{");
-            for (var service = offset; (service - offset) * 10 < perEnvironment; service++)
+            if (yaml) sb.Append("  ").Append(environment).Append(":\n");
+            else sb.Append(firstBlock ? "" : ",").Append('"').Append(environment).Append("\":{");
+            firstBlock = false;
+            for (var n = first; n < first + count; n++)
             {
-                if (service > offset) sb.Append(',');
-                sb.Append("\"service_").Append(service).Append("\":{")
-                  .Append("\"host\":\"host-").Append(service).Append(".internal.example.com\",")
-                  .Append("\"port\":").Append(8000 + service % 1000).Append(',')
-                  .Append("\"ratio\":1.50,\"enabled\":true,")
-                  .Append("\"description\":\"service number ").Append(service).Append(" of the generated benchmark document\",")
-                  .Append("\"limits\":{\"cpu\":\"250m\",\"memory\":\"512Mi\"},")
-                  .Append("\"tags\":[\"alpha\",\"beta\",\"gamma\"]}");
+                if (yaml) sb.Append("    service_").Append(n).Append(":\n");
+                else sb.Append(n == first ? "" : ",").Append("\"service_").Append(n).Append("\":{");
+                foreach (var (key, value, quoted) in Service(n))
+                {
+                    if (yaml) sb.Append("      ").Append(key).Append(": ").Append(quoted ? $"\"{value}\"" : value).Append('\n');
+                    else sb.Append('"').Append(key).Append("\":").Append(key is "port" or "ratio" ? value : $"\"{value}\"").Append(',');
+                }
+                if (yaml)
+                    sb.Append("      limits:\n        cpu: 250m\n        memory: 512Mi\n      tags: [frontend-tier, eu-west-1-primary]\n");
+                else
+                    sb.Append("\"limits\":{\"cpu\":\"250m\",\"memory\":\"512Mi\"},\"tags\":[\"frontend-tier\",\"eu-west-1-primary\"]}");
             }
-            sb.Append('}');
+            if (!yaml) sb.Append('}');
         }
-        sb.Append("}}");
+        if (!yaml) sb.Append("}}");
         return sb.ToString();
     }
 }

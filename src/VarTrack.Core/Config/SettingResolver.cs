@@ -35,9 +35,11 @@ public sealed class SettingResolver
             {
                 throw new VarTrackException(new Problem($"{what}: cannot resolve {reference}: {ex.Message}"));
             }
-            if (reference.Key is null || !data.TryGetValue(reference.Key, out var value))
+            if (reference.Key is null)
                 throw new VarTrackException(new Problem($"{what}: {reference} must name one key of the secret (#key)"));
-            return value;
+            return data.TryGetValue(reference.Key, out var value)
+                ? value
+                : throw new VarTrackException(new Problem($"{what}: cannot resolve {reference}: the secret has no key '{reference.Key}'"));
         }
         return new SecretValue(ResolveText(setting, what));
     }
@@ -58,6 +60,8 @@ public sealed class SettingResolver
             if (text[i] == '$' && i + 1 < text.Length && text[i + 1] == '{')
             {
                 var close = text.IndexOf('}', i);
+                if (close < 0)
+                    throw new VarTrackException(new Problem($"{what} has an unclosed '${{' at character {i + 1}; write ${{NAME}}, or $${{ for a literal"));
                 var name = text[(i + 2)..close];
                 var value = _environment(name) ?? throw new VarTrackException(new Problem($"{what} uses ${{{name}}}, but the environment variable {name} is not set"));
                 result.Append(value);

@@ -128,7 +128,7 @@ public static partial class VarTrackConfigLoader
                     SettingKind.Choice => b.Choice(sink, spec.Name, what, spec.Choices!) is not null,
                     _ => b.String(sink, spec.Name, what) is not null,
                 };
-                if (ok && Setting(b, settingEntry, what, allowSecret: spec.Kind == SettingKind.Secret) is { } setting)
+                if (ok && Setting(b, settingEntry, what, spec.Kind == SettingKind.Secret ? null : "it is not a secret-bearing setting; use ${ENV_VAR} or a literal") is { } setting)
                     settings[spec.Name] = setting;
             }
             if (destination is not null)
@@ -345,7 +345,7 @@ public static partial class VarTrackConfigLoader
             if (webhook is null) continue;
             b.OnlyKeys(webhook, what, ["secret"]);
             if (b.String(webhook, "secret", what, required: true) is not null &&
-                Setting(b, webhook.Entries.First(e => e.Key == "secret"), what, allowSecret: true) is { } secret)
+                Setting(b, webhook.Entries.First(e => e.Key == "secret"), what, secretRefusal: null) is { } secret)
                 secrets[entry.Key] = secret;
         }
         return secrets;
@@ -356,12 +356,12 @@ public static partial class VarTrackConfigLoader
         if (map is null) return null;
         const string what = "'vault'";
         b.OnlyKeys(map, what, VaultKeys);
-        var address = SettingOf(b, map, "address", what, required: true, allowSecret: false);
+        var address = SettingOf(b, map, "address", what, required: true, secretRefusal: VaultBootstrap);
         var auth = b.Map(map["auth"], "'auth' of 'vault'");
         var tls = b.Map(map["tls"], "'tls' of 'vault'");
         var settings = new VaultSettings(address ?? new SettingValue("", map.Position))
         {
-            Namespace = SettingOf(b, map, "namespace", what, required: false, allowSecret: false),
+            Namespace = SettingOf(b, map, "namespace", what, required: false, secretRefusal: VaultBootstrap),
             Timeout = b.Duration(map, "timeout", what) ?? TimeSpan.FromSeconds(10),
         };
         if (auth is null)
@@ -374,9 +374,9 @@ public static partial class VarTrackConfigLoader
             settings = settings with
             {
                 AuthMethod = method,
-                Token = SettingOf(b, auth, "token", authWhat, required: method == "token", allowSecret: false),
-                RoleId = SettingOf(b, auth, "role_id", authWhat, required: method == "approle", allowSecret: false),
-                SecretId = SettingOf(b, auth, "secret_id", authWhat, required: method == "approle", allowSecret: false),
+                Token = SettingOf(b, auth, "token", authWhat, required: method == "token", secretRefusal: VaultBootstrap),
+                RoleId = SettingOf(b, auth, "role_id", authWhat, required: method == "approle", secretRefusal: VaultBootstrap),
+                SecretId = SettingOf(b, auth, "secret_id", authWhat, required: method == "approle", secretRefusal: VaultBootstrap),
                 AppRoleMount = b.String(auth, "mount", authWhat) ?? "approle",
             };
         }
@@ -391,24 +391,31 @@ public static partial class VarTrackConfigLoader
         return address is null ? null : settings;
     }
 
-    private static SettingValue? SettingOf(ConfigBinder b, ConfigMap map, string key, string what, bool required, bool allowSecret) =>
-        b.String(map, key, what, required) is null ? null : Setting(b, map.Entries.First(e => e.Key == key), what, allowSecret);
+    private const string VaultBootstrap = "it is needed to reach the secret store; use ${ENV_VAR}";
 
-    /// <summary>Checks a setting's ${ENV} references and @secret(...) form.</summary>
-    private static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, bool allowSecret)
+    private static SettingValue? SettingOf(ConfigBinder b, ConfigMap map, string key, string what, bool required, string? secretRefusal) =>
+        b.String(map, key, what, required) is null ? null : Setting(b, map.Entries.First(e => e.Key == key), what, secretRefusal);
+
+    /// <summary>Checks a setting's ${ENV} references and @secret(...) form; <paramref name="secretRefusal"/> says why a secret is not allowed (null: allowed).</summary>
+    private static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, string? secretRefusal)
     {
         var text = ((ConfigScalar)entry.Value).Text!;
         var position = entry.Value.Position;
         if (SecretReference.LooksLikeReference(text))
         {
-            if (!allowSecret)
+            if (secretRefusal is not null)
             {
-                b.Add(position, $"'{entry.Key}' of {what} cannot be a secret reference (it is needed to reach the secret store); use ${{ENV_VAR}}");
+                b.Add(position, $"'{entry.Key}' of {what} cannot be a secret reference ({secretRefusal})");
                 return null;
             }
             if (!SecretReference.TryParse(text, out var reference, out var error))
             {
                 b.Add(position, $"'{entry.Key}' of {what}: {error}");
+                return null;
+            }
+            if (reference!.IsWholeSecret)
+            {
+                b.Add(position, $"'{entry.Key}' of {what} must name one key of the secret: @secret({reference.Path}#key)");
                 return null;
             }
             return new SettingValue(text, position) { Secret = reference };

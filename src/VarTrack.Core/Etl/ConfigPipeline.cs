@@ -67,7 +67,22 @@ public sealed class ConfigPipeline
     public string? SchemaFor(RuleDefinition rule) =>
         rule.Schema ?? (rule.Tenant is not null && _config.Tenants.TryGetValue(rule.Tenant, out var tenant) ? tenant.Schema : null);
 
-    public Task<SchemaValidator> LoadSchemaAsync(string schemaFile, CancellationToken cancellationToken = default) =>
-        _schemas.GetOrAdd(schemaFile, file => new Lazy<Task<SchemaValidator>>(() =>
-            SchemaValidator.LoadAsync(Path.Combine(_config.BaseDirectory, file), file, cancellationToken))).Value;
+    /// <summary>
+    /// Loads a schema once. The shared load never uses a caller's token (one cancelled caller must not poison the cache
+    /// for everyone); each caller only stops waiting. A failed load is dropped so the next call tries again.
+    /// </summary>
+    public async Task<SchemaValidator> LoadSchemaAsync(string schemaFile, CancellationToken cancellationToken = default)
+    {
+        var load = _schemas.GetOrAdd(schemaFile, file => new Lazy<Task<SchemaValidator>>(() =>
+            SchemaValidator.LoadAsync(Path.Combine(_config.BaseDirectory, file), file, CancellationToken.None)));
+        try
+        {
+            return await load.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (load.Value.IsFaulted)
+        {
+            _schemas.TryRemove(new KeyValuePair<string, Lazy<Task<SchemaValidator>>>(schemaFile, load));
+            throw;
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using VarTrack.Core.Secrets;
 
 namespace VarTrack.Core.Etl;
@@ -6,6 +8,7 @@ namespace VarTrack.Core.Etl;
 /// One value of a flat map: text, null, or a resolved <see cref="SecretValue"/>. Printing it never shows a secret
 /// (<see cref="Display"/> is <c>***</c>); sinks and the content hash use <see cref="Reveal"/>.
 /// </summary>
+[JsonConverter(typeof(FlatValueJsonConverter))]
 public readonly struct FlatValue : IEquatable<FlatValue>
 {
     private readonly object? _value;
@@ -55,4 +58,17 @@ public readonly struct FlatValue : IEquatable<FlatValue>
     public static bool operator !=(FlatValue left, FlatValue right) => !left.Equals(right);
 
     public override string ToString() => Display ?? "null";
+
+    /// <summary>Serialises what may be shown (secrets as ***); never reads values back from JSON.</summary>
+    private sealed class FlatValueJsonConverter : JsonConverter<FlatValue>
+    {
+        public override FlatValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? Null : Text(reader.GetString() ?? throw new JsonException("expected a string or null"));
+
+        public override void Write(Utf8JsonWriter writer, FlatValue value, JsonSerializerOptions options)
+        {
+            if (value.Display is { } display) writer.WriteStringValue(display);
+            else writer.WriteNullValue();
+        }
+    }
 }

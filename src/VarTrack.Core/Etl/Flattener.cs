@@ -15,7 +15,11 @@ public static class Flattener
         var separator = (options ?? FlattenOptions.Default).Separator;
         var result = new FlatMap(root.Count);
         foreach (var entry in root.Entries)
+        {
+            if (entry.Key.Length == 0)
+                throw new VarTrackException(Problem.At(file, entry.KeyPosition, "empty key at the top level"));
             Add(result, entry.Key, entry.KeyPosition, entry.Value, separator, file);
+        }
         return result;
     }
 

@@ -32,6 +32,7 @@ public static class RootKeySelector
     private static string Describe(ConfigNode node) => node switch
     {
         ConfigList => "a list",
+        ConfigScalar { IsNull: true } => "null",
         ConfigScalar s => $"the value '{s.Text}'",
         _ => "something else",
     };

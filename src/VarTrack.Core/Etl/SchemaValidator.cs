@@ -45,12 +45,19 @@ public sealed class SchemaValidator
         try
         {
             var documentPath = baseDirectory is null ? null : Path.Combine(baseDirectory, Path.GetFileName(displayPath));
-            var schema = await JsonSchema.FromJsonAsync(schemaJson, documentPath!, cancellationToken);
-            return new SchemaValidator(schema, displayPath);
+            var schema = string.IsNullOrWhiteSpace(schemaJson) ? null : await JsonSchema.FromJsonAsync(schemaJson, documentPath!, cancellationToken);
+            return schema is null
+                ? throw new VarTrackException(new Problem("not a valid JSON Schema: the file is empty or null") { File = displayPath })
+                : new SchemaValidator(schema, displayPath);
         }
         catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            var position = ex is Newtonsoft.Json.JsonReaderException r ? new SourcePosition(r.LineNumber, r.LinePosition) : SourcePosition.None;
+            var position = ex switch
+            {
+                Newtonsoft.Json.JsonReaderException r => new SourcePosition(r.LineNumber, r.LinePosition),
+                Newtonsoft.Json.JsonSerializationException s => new SourcePosition(s.LineNumber, s.LinePosition),
+                _ => SourcePosition.None,
+            };
             throw new VarTrackException(Problem.At(displayPath, position, $"not a valid JSON Schema: {FirstLine(ex.Message)}"));
         }
     }
@@ -140,7 +147,9 @@ public sealed class SchemaValidator
     {
         var plain = text.Replace("_", "");
         if (long.TryParse(plain, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return new JValue(l);
-        if (BigInteger.TryParse(plain, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)) return new JValue(big);
+        // NJsonSchema cannot validate BigInteger values; an integer beyond long is validated as the nearest long
+        // (still an integer, same sign, so type/minimum/maximum behave). The stored text is never changed.
+        if (BigInteger.TryParse(plain, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)) return new JValue(big.Sign < 0 ? long.MinValue : long.MaxValue);
         if (plain.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && long.TryParse(plain[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex)) return new JValue(hex);
         if (decimal.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return new JValue(d);
         if (double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out var f)) return new JValue(f);

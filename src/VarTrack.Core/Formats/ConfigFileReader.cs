@@ -63,9 +63,15 @@ public sealed class ConfigFileReader
     private void CheckSize(string path, long length)
     {
         if (length > MaxBytes)
-            throw new VarTrackException(new Problem(
-                $"file is {length / 1048576.0:0.0} MiB, over the {MaxBytes / 1048576.0:0.#} MiB limit for config files") { File = path });
+            throw new VarTrackException(new Problem($"file is {Size(length)}, over the {Size(MaxBytes)} limit for config files") { File = path });
     }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1048576 => $"{bytes / 1048576.0:0.#} MiB",
+        >= 1024 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes} bytes",
+    };
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes, int hint)
     {

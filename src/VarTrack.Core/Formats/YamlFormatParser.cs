@@ -85,6 +85,7 @@ public sealed partial class YamlFormatParser : IConfigFormatParser
             var root = _parser.Current is DocumentEnd
                 ? ConfigMap.Empty(new SourcePosition(1, 1))
                 : ReadNode(0).Node;
+            if (root is ConfigScalar { IsNull: true }) root = ConfigMap.Empty(root.Position); // "---" alone, like an empty file
             Expect<DocumentEnd>();
             if (_parser.Current is DocumentStart start)
                 throw Error(start.Start, "a file may hold one YAML document; found a second one ('---')");

@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
 using VarTrack.Core.Etl;
 using VarTrack.Core.Secrets;
 
 namespace VarTrack.Core.Planning;
 
 /// <summary>One key of a change set. <see cref="Sensitive"/> keys show <c>***</c> for both sides in every rendering.</summary>
-public sealed record KeyChange(string Key, ChangeKind Kind, FlatValue? Before, FlatValue? After, bool Sensitive)
+/// Raw <see cref="Before"/>/<see cref="After"/> are for sinks; serialisers only ever see the display values.
+public sealed record KeyChange(string Key, ChangeKind Kind, [property: JsonIgnore] FlatValue? Before, [property: JsonIgnore] FlatValue? After, bool Sensitive)
 {
     public string? BeforeDisplay => Show(Before);
 

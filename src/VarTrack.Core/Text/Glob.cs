@@ -8,6 +8,8 @@ namespace VarTrack.Core.Text;
 /// <c>*</c> and <c>?</c> stay inside one segment, <c>**</c> spans segments (<c>a/**/b</c> also matches <c>a/b</c>),
 /// <c>[abc]</c>, <c>[!a-z]</c> and <c>{x,y}</c> work as in shells, <c>\</c> escapes. So with separator <c>.</c>,
 /// <c>SYSTEM_*</c> matches <c>SYSTEM_X</c> but not <c>SYSTEM.X.y</c>; <c>SYSTEM.**</c> does.
+/// Matching uses the non-backtracking regex engine: protection globs run against every key of a destination, so a
+/// pattern like <c>*a*a*a*b</c> must not take exponential time on a long key.
 /// </summary>
 public sealed class Glob
 {
@@ -35,7 +37,7 @@ public sealed class Glob
         var regex = new StringBuilder("^");
         Translate(pattern, 0, pattern.Length, separator, regex, inBraces: false);
         regex.Append('$');
-        return new Glob(pattern, separator, new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline));
+        return new Glob(pattern, separator, new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking));
     }
 
     public static bool TryParse(string pattern, char separator, out Glob? glob, out string? error)
@@ -86,7 +88,7 @@ public sealed class Glob
                     rx.Append(notSep);
                     break;
                 case '[':
-                    i = TranslateClass(p, i, end, rx);
+                    i = TranslateClass(p, i, end, sep, rx);
                     break;
                 case '{':
                     i = TranslateBraces(p, i, end, sep, rx);
@@ -107,7 +109,8 @@ public sealed class Glob
         }
     }
 
-    private static int TranslateClass(string p, int open, int end, StringBuilder rx)
+    /// <summary>A class matches one character inside a segment: a negated class never matches the separator (as in shells).</summary>
+    private static int TranslateClass(string p, int open, int end, char sep, StringBuilder rx)
     {
         var i = open + 1;
         var negate = i < end && p[i] is '!' or '^';
@@ -121,6 +124,7 @@ public sealed class Glob
             body.Append(p[i] is '\\' or '^' or '[' or ']' ? "\\" + p[i] : p[i].ToString());
         }
         if (i >= end) throw new FormatException($"unclosed '[' at character {open + 1}");
+        if (negate) body.Append(sep is '\\' or '^' or '[' or ']' or '-' ? "\\" + sep : sep.ToString());
         rx.Append(negate ? "[^" : "[").Append(body).Append(']');
         return i;
     }
