@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
 using NJsonSchema.Validation;
@@ -45,6 +46,7 @@ public sealed class SchemaValidator
         try
         {
             var documentPath = baseDirectory is null ? null : Path.Combine(baseDirectory, Path.GetFileName(displayPath));
+            CheckShape(schemaJson, displayPath);
             var schema = string.IsNullOrWhiteSpace(schemaJson) ? null : await JsonSchema.FromJsonAsync(schemaJson, documentPath!, cancellationToken);
             return schema is null
                 ? throw new VarTrackException(new Problem("not a valid JSON Schema: the file is empty or null") { File = displayPath })
@@ -59,6 +61,27 @@ public sealed class SchemaValidator
                 _ => SourcePosition.None,
             };
             throw new VarTrackException(Problem.At(displayPath, position, $"not a valid JSON Schema: {FirstLine(ex.Message)}"));
+        }
+    }
+
+    /// <summary>Refuses keywords of the wrong shape (NJsonSchema would ignore them and check nothing); all problems at once.</summary>
+    private static void CheckShape(string schemaJson, string displayPath)
+    {
+        if (string.IsNullOrWhiteSpace(schemaJson)) return;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(schemaJson);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return; // NJsonSchema reports malformed JSON with its position
+        }
+        using (document)
+        {
+            var problems = SchemaShapeCheck.Check(document.RootElement);
+            if (problems.Count > 0)
+                throw new VarTrackException(problems.Select(p => new Problem($"not a valid JSON Schema: {p}") { File = displayPath }).ToList());
         }
     }
 
