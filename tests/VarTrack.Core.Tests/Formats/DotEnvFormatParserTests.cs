@@ -7,22 +7,14 @@ public sealed class DotEnvFormatParserTests
 {
     private const string File = "config/app.env";
 
-    private static ConfigMap Parse(string text) =>
-        Assert.IsType<ConfigMap>(new DotEnvFormatParser().Parse(SourceText.FromString(File, text)));
+    private static ConfigMap Parse(string text) => ParserAssert.ParsesToMap(new DotEnvFormatParser(), File, text);
 
     private static ConfigScalar Scalar(ConfigMap map, string key) => Assert.IsType<ConfigScalar>(map[key]);
 
     private static string? Value(string text, string key = "KEY") => Scalar(Parse(text), key).Text;
 
-    private static Problem Fails(string text, int line, int column)
-    {
-        var ex = Assert.Throws<VarTrackException>(() => Parse(text));
-        var problem = Assert.Single(ex.Problems);
-        Assert.Equal(File, problem.File);
-        Assert.Equal(new SourcePosition(line, column), problem.Position);
-        Assert.StartsWith($"{File}:{line}:{column}: ", ex.Message);
-        return problem;
-    }
+    private static Problem Fails(string text, int line, int column) =>
+        ParserAssert.FailsAt(new DotEnvFormatParser(), File, text, line, column);
 
     [Fact]
     public void Format_is_dotenv() => Assert.Equal(ConfigFormat.DotEnv, new DotEnvFormatParser().Format);

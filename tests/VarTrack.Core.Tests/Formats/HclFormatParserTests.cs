@@ -13,12 +13,8 @@ public sealed class HclFormatParserTests
 
     private static Problem Fails(string text, int line, int column, string message)
     {
-        var ex = Assert.Throws<VarTrackException>(() => new HclFormatParser().Parse(SourceText.FromString(File, text)));
-        var problem = Assert.Single(ex.Problems);
+        var problem = ParserAssert.FailsAt(new HclFormatParser(), File, text, line, column);
         Assert.Equal(message, problem.Message);
-        Assert.Equal(File, problem.File);
-        Assert.Equal(new SourcePosition(line, column), problem.Position);
-        Assert.Contains($"{File}:{line}:{column}: ", ex.Message);
         return problem;
     }
 

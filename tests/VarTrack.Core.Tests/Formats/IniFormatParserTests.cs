@@ -7,8 +7,7 @@ public sealed class IniFormatParserTests
 {
     private const string File = "settings.ini";
 
-    private static ConfigMap Parse(string text) =>
-        Assert.IsType<ConfigMap>(new IniFormatParser().Parse(SourceText.FromString(File, text)));
+    private static ConfigMap Parse(string text) => ParserAssert.ParsesToMap(new IniFormatParser(), File, text);
 
     private static ConfigMap Section(ConfigMap map, string name) => Assert.IsType<ConfigMap>(map[name]);
 
@@ -16,15 +15,8 @@ public sealed class IniFormatParserTests
 
     private static string? Value(string line) => Scalar(Parse(line), "key").Text;
 
-    private static Problem Fails(string text, int line, int column)
-    {
-        var ex = Assert.Throws<VarTrackException>(() => Parse(text));
-        var problem = Assert.Single(ex.Problems);
-        Assert.Equal(File, problem.File);
-        Assert.Equal(new SourcePosition(line, column), problem.Position);
-        Assert.StartsWith($"{File}:{line}:{column}: ", ex.Message);
-        return problem;
-    }
+    private static Problem Fails(string text, int line, int column) =>
+        ParserAssert.FailsAt(new IniFormatParser(), File, text, line, column);
 
     [Fact]
     public void Format_is_ini() => Assert.Equal(ConfigFormat.Ini, new IniFormatParser().Format);

@@ -7,22 +7,14 @@ public sealed class PropertiesFormatParserTests
 {
     private const string File = "application.properties";
 
-    private static ConfigMap Parse(string text) =>
-        Assert.IsType<ConfigMap>(new PropertiesFormatParser().Parse(SourceText.FromString(File, text)));
+    private static ConfigMap Parse(string text) => ParserAssert.ParsesToMap(new PropertiesFormatParser(), File, text);
 
     private static ConfigScalar Scalar(ConfigMap map, string key) => Assert.IsType<ConfigScalar>(map[key]);
 
     private static string? Value(string text, string key = "key") => Scalar(Parse(text), key).Text;
 
-    private static Problem Fails(string text, int line, int column)
-    {
-        var ex = Assert.Throws<VarTrackException>(() => Parse(text));
-        var problem = Assert.Single(ex.Problems);
-        Assert.Equal(File, problem.File);
-        Assert.Equal(new SourcePosition(line, column), problem.Position);
-        Assert.StartsWith($"{File}:{line}:{column}: ", ex.Message);
-        return problem;
-    }
+    private static Problem Fails(string text, int line, int column) =>
+        ParserAssert.FailsAt(new PropertiesFormatParser(), File, text, line, column);
 
     [Fact]
     public void Format_is_properties() => Assert.Equal(ConfigFormat.Properties, new PropertiesFormatParser().Format);

@@ -7,8 +7,7 @@ public sealed class XmlFormatParserTests
 {
     private const string File = "config/app.xml";
 
-    private static ConfigMap Parse(string text) =>
-        Assert.IsType<ConfigMap>(new XmlFormatParser().Parse(SourceText.FromString(File, text)));
+    private static ConfigMap Parse(string text) => ParserAssert.ParsesToMap(new XmlFormatParser(), File, text);
 
     private static ConfigMap Map(ConfigNode? node) => Assert.IsType<ConfigMap>(node);
 
@@ -29,15 +28,8 @@ public sealed class XmlFormatParserTests
         return map[name];
     }
 
-    private static Problem Fails(string text, int line, int column)
-    {
-        var ex = Assert.Throws<VarTrackException>(() => Parse(text));
-        var problem = Assert.Single(ex.Problems);
-        Assert.Equal(File, problem.File);
-        Assert.Equal(new SourcePosition(line, column), problem.Position);
-        Assert.StartsWith($"{File}:{line}:{column}: ", ex.Message);
-        return problem;
-    }
+    private static Problem Fails(string text, int line, int column) =>
+        ParserAssert.FailsAt(new XmlFormatParser(), File, text, line, column);
 
     [Fact]
     public void Format_is_xml() => Assert.Equal(ConfigFormat.Xml, new XmlFormatParser().Format);
