@@ -344,8 +344,7 @@ public static partial class VarTrackConfigLoader
             var webhook = b.Map(entry.Value, what);
             if (webhook is null) continue;
             b.OnlyKeys(webhook, what, ["secret"]);
-            if (b.String(webhook, "secret", what, required: true) is not null &&
-                Setting(b, webhook.Entries.First(e => e.Key == "secret"), what, secretRefusal: null) is { } secret)
+            if (SettingOf(b, webhook, "secret", what, required: true, secretRefusal: null) is { } secret)
                 secrets[entry.Key] = secret;
         }
         return secrets;
@@ -394,7 +393,7 @@ public static partial class VarTrackConfigLoader
     private const string VaultBootstrap = "it is needed to reach the secret store; use ${ENV_VAR}";
 
     private static SettingValue? SettingOf(ConfigBinder b, ConfigMap map, string key, string what, bool required, string? secretRefusal) =>
-        b.String(map, key, what, required) is null ? null : Setting(b, map.Entries.First(e => e.Key == key), what, secretRefusal);
+        b.String(map, key, what, required) is null || !map.TryGetEntry(key, out var entry) ? null : Setting(b, entry, what, secretRefusal);
 
     /// <summary>Checks a setting's ${ENV} references and @secret(...) form; <paramref name="secretRefusal"/> says why a secret is not allowed (null: allowed).</summary>
     private static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, string? secretRefusal)

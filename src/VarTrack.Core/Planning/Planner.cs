@@ -58,8 +58,9 @@ public static class Planner
         {
             if (desired.ContainsKey(key)) continue;
             var removable = removeUnowned || options.Prune;
-            if (removable && options.IsProtected(key)) protectedKeys.Add(key);
-            if (removable && !options.IsProtected(key) && current.Values.TryGetValue(key, out var before))
+            var isProtected = removable && options.IsProtected(key);
+            if (isProtected) protectedKeys.Add(key);
+            if (removable && !isProtected && current.Values.TryGetValue(key, out var before))
                 changes.Add(new KeyChange(key, ChangeKind.Remove, before, null, wasSecret.Contains(key)));
             else if (owned.Contains(key) && current.Values.ContainsKey(key))
                 ownedAfter.Add(key); // still there and still ours: a later prune may remove it
