@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using VarTrack.Core.Errors;
 
 namespace VarTrack.Core.Formats;
@@ -11,8 +12,6 @@ public sealed class ConfigFileReader
 {
     /// <summary>Default size limit: far above real config files (100k keys of YAML is about 10 MB).</summary>
     public const long DefaultMaxBytes = 32L * 1024 * 1024;
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public ConfigFileReader(long maxBytes = DefaultMaxBytes) => MaxBytes = maxBytes;
 
@@ -48,16 +47,9 @@ public sealed class ConfigFileReader
         var nul = bytes.IndexOf((byte)0);
         if (nul >= 0)
             throw Bad(path, bytes, nul, "binary content (a NUL byte); config files must be UTF-8 text");
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw Bad(path, bytes, FirstInvalidUtf8(bytes, ex.Index), "invalid UTF-8; config files must be UTF-8 text");
-        }
-        return new SourceText(path, text, content);
+        if (!Utf8.IsValid(bytes))
+            throw Bad(path, bytes, FirstInvalidUtf8(bytes), "invalid UTF-8; config files must be UTF-8 text");
+        return new SourceText(path, Encoding.UTF8.GetString(bytes), content);
     }
 
     private void CheckSize(string path, long length)
@@ -73,11 +65,11 @@ public sealed class ConfigFileReader
         _ => $"{bytes} bytes",
     };
 
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes, int hint)
+    /// <summary>The offset of the first byte that is not valid UTF-8 (decoding stops there).</summary>
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
     {
-        // DecoderFallbackException.Index is relative to an internal buffer in some paths; find the byte ourselves.
-        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
-        return status == System.Buffers.OperationStatus.Done ? Math.Max(0, hint) : read;
+        Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
     }
 
     private static VarTrackException Bad(string path, ReadOnlySpan<byte> bytes, int offset, string message)
