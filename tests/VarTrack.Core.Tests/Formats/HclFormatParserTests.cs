@@ -22,13 +22,7 @@ public sealed class HclFormatParserTests
 
     private static ConfigList List(ConfigNode? node) => Assert.IsType<ConfigList>(node);
 
-    private static ConfigScalar Scalar(ConfigNode? node, string? text, ScalarKind kind)
-    {
-        var scalar = Assert.IsType<ConfigScalar>(node);
-        Assert.Equal(text, scalar.Text);
-        Assert.Equal(kind, scalar.Kind);
-        return scalar;
-    }
+    private static ConfigScalar Scalar(ConfigNode? node, string? text, ScalarKind kind) => ParserAssert.IsScalar(node, text, kind);
 
     // ---------- literal values ----------
 

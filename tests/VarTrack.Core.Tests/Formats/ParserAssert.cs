@@ -9,6 +9,15 @@ internal static class ParserAssert
     public static ConfigMap ParsesToMap(IConfigFormatParser parser, string file, string text) =>
         Assert.IsType<ConfigMap>(parser.Parse(SourceText.FromString(file, text)));
 
+    /// <summary>The node is a scalar with exactly this text and type hint.</summary>
+    public static ConfigScalar IsScalar(ConfigNode? node, string? text, ScalarKind kind)
+    {
+        var scalar = Assert.IsType<ConfigScalar>(node);
+        Assert.Equal(text, scalar.Text);
+        Assert.Equal(kind, scalar.Kind);
+        return scalar;
+    }
+
     /// <summary>Parsing fails with one problem naming <paramref name="file"/> at line:column, and the message starts with that location.</summary>
     public static Problem FailsAt(IConfigFormatParser parser, string file, string text, int line, int column)
     {
