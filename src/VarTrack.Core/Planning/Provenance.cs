@@ -17,4 +17,9 @@ public sealed record Provenance
     public required string ContentHash { get; init; }
     public IReadOnlySet<string> OwnedKeys { get; init; } = new HashSet<string>(StringComparer.Ordinal);
     public IReadOnlySet<string> SecretKeys { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// Owned keys whose value is null. Stores that cannot hold null (Redis, .env files, ConfigMaps) write an empty
+    /// string; reading it back as null for these keys is how null survives a round trip (see <c>StoredText</c>).
+    /// </summary>
+    public IReadOnlySet<string> NullKeys { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -1,0 +1,4 @@
+// @20minutes/s3rver 4.0.4 ships its command line as a module without an executable script; this runs it.
+// Usage: node scripts/s3rver.js <path to s3rver/lib/cli.js> [s3rver options]
+const cli = process.argv.splice(2, 1)[0];
+require(cli).parseAsync(process.argv);
