@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the solution and runs every test project. Needs only the .NET 10 SDK (packages come from NuGet).
+# Builds the solution, starts the real services the connector tests use (scripts/services.sh installs what is
+# missing: Redis, ZooKeeper, Azurite, s3rver, OpenSSH; all on 127.0.0.1) and runs every test project.
+# Services this script started are stopped again at the end; ones already running are left alone.
 # Prints one closing line "Tests: N passed, N failed, N skipped" and exits non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +12,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 configuration=${CONFIGURATION:-Release}
+if ! scripts/services.sh status >/dev/null 2>&1; then
+  trap 'scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+  scripts/services.sh start >/dev/null
+fi
+set -a; source <(scripts/services.sh env); set +a
+
 dotnet restore VarTrack.Functions.sln --verbosity quiet
 dotnet build VarTrack.Functions.sln -c "$configuration" --no-restore --verbosity quiet -nologo
 

@@ -8,30 +8,31 @@ namespace VarTrack.Cli;
 
 /// <summary>
 /// <c>vt plan FILE --env E</c>: a dry run. Per sink of each matching rule, what would be added, changed and removed
-/// (secrets masked). Until sinks can be read live, the current state is empty or comes from <c>--current state.json</c>.
+/// (secrets masked), against what each sink holds now; <c>--current state.json</c> plans offline against a saved state.
 /// </summary>
 internal static class PlanCommand
 {
     public static Command Create(VtOptions options)
     {
         var file = new Argument<string>("file") { Description = "The config file to plan." };
-        var current = new Option<string?>("--current") { Description = "A JSON file with the destination's current state: a flat {key: value} map, or {\"values\": {...}, \"owned_keys\": [...], \"content_hash\": \"...\"}." };
+        var current = new Option<string?>("--current") { Description = "Plan offline against this JSON file instead of the live sinks: a flat {key: value} map, or {\"values\": {...}, \"owned_keys\": [...], \"content_hash\": \"...\"}." };
         var command = new Command("plan", "Dry run: show per sink what a sync would add, change and remove (secrets masked).") { file, current };
         options.AddSelection(command);
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
             var (full, relative) = context.LocateFile(parse.GetValue(file)!);
-            var snapshot = parse.GetValue(current) is { } currentFile ? ReadSnapshot(context, currentFile) : Snapshot.Empty;
+            var offline = parse.GetValue(current) is { } currentFile ? ReadSnapshot(context, currentFile) : null;
             var plans = new List<object>();
             foreach (var rule in context.RulesFor(relative, parse.GetValue(options.Rule)))
             {
                 var rendered = await context.TransformAsync(full, relative, rule, parse.GetValue(options.Environment), parse.GetValue(options.Ref), resolveSecrets: true, ct);
-                var changes = Planner.Plan(rendered.Values, snapshot, PlanOptions.For(rule));
-                var placeholders = new TemplateValues(rendered.Environment, rule.Name, relative) { Tenant = rule.Tenant }.ToDictionary();
-                var sinks = rule.Sinks.Count == 0
-                    ? [("(no sinks configured)", "-", "-")]
-                    : rule.Sinks.Select(s => context.Config.Sinks[s]).Select(s => (s.Name, s.Type, s.Destination.Render(placeholders))).ToList();
-                foreach (var (sink, type, destination) in sinks)
+                var job = context.JobFor(rule, rendered, parse.GetValue(options.Ref), null);
+                IEnumerable<(string Sink, string Type, string Destination, ChangeSet Changes)> sinks = job.Destinations.Count == 0
+                    ? [("(no sinks configured)", "-", "-", Planner.Plan(rendered.Values, offline ?? Snapshot.Empty, PlanOptions.For(rule)))]
+                    : offline is not null
+                        ? job.Destinations.Select(d => (d.Sink.Name, d.Sink.Type, d.Destination, Planner.Plan(rendered.Values, offline, PlanOptions.For(rule))))
+                        : (await context.Executor.PlanAsync(job, ct)).Select(p => (p.Destination.Sink.Name, p.Destination.Sink.Type, p.Destination.Destination, p.Changes));
+                foreach (var (sink, type, destination, changes) in sinks)
                 {
                     if (context.JsonOutput) plans.Add(ToJson(rendered, sink, type, destination, changes));
                     else WriteText(context.Output, rendered, sink, type, destination, changes);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VarTrack.Core.Config;
 using VarTrack.Core.Secrets;
+using VarTrack.Core.Sync;
 
 namespace VarTrack.Cli;
 
@@ -11,9 +12,12 @@ internal sealed class VtOptions
     private readonly TextWriter _error;
     private readonly string _workingDirectory;
     private readonly Func<VarTrackConfig, ISecretStore?> _secretStores;
+    private readonly Func<VarTrackConfig, ISecretStore?, ISinkProvider> _sinkProviders;
 
-    public VtOptions(TextWriter output, TextWriter error, string workingDirectory, Func<VarTrackConfig, ISecretStore?> secretStores)
+    public VtOptions(TextWriter output, TextWriter error, string workingDirectory, Func<VarTrackConfig, ISecretStore?> secretStores,
+        Func<VarTrackConfig, ISecretStore?, ISinkProvider> sinkProviders)
     {
+        _sinkProviders = sinkProviders;
         _output = output;
         _error = error;
         _workingDirectory = workingDirectory;
@@ -49,8 +53,15 @@ internal sealed class VtOptions
     {
         try
         {
-            var context = new CliContext(_output, _error, _workingDirectory, parse.GetValue(Config), parse.GetValue(Output) == "json", _secretStores);
-            return await work(context);
+            var context = new CliContext(_output, _error, _workingDirectory, parse.GetValue(Config), parse.GetValue(Output) == "json", _secretStores, _sinkProviders);
+            try
+            {
+                return await work(context);
+            }
+            finally
+            {
+                if (context.OpenedSinks is IAsyncDisposable disposable) await disposable.DisposeAsync();
+            }
         }
         catch (UsageException ex)
         {

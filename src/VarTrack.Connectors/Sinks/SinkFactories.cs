@@ -1,0 +1,9 @@
+namespace VarTrack.Connectors.Sinks;
+
+/// <summary>Every sink type this build can write to, one factory per connector folder.</summary>
+public static class SinkFactories
+{
+    public static IReadOnlyList<ISinkFactory> All() =>
+    [
+    ];
+}
