@@ -1,15 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VarTrack.Connectors.Sinks;
 using VarTrack.Connectors.Vault;
 using VarTrack.Core.Config;
 using VarTrack.Core.Secrets;
+using VarTrack.Core.Sync;
 
 namespace VarTrack.Connectors;
 
 /// <summary>Registers the connectors vartrack.yaml configures, for every host.</summary>
 public static class VarTrackConnectorsServiceCollectionExtensions
 {
-    /// <summary>With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.</summary>
+    /// <summary>
+    /// With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.
+    /// Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
+    /// </summary>
     public static IServiceCollection AddVarTrackConnectors(this IServiceCollection services, VarTrackConfig config, Func<string, string?>? environment = null)
     {
         if (config.Vault is { } vault)
@@ -17,6 +22,8 @@ public static class VarTrackConnectorsServiceCollectionExtensions
             services.TryAddSingleton(_ => new VaultClient(VaultOptionsFactory.Create(vault, config.BaseDirectory, new SettingResolver(environment))));
             services.TryAddSingleton<ISecretStore>(sp => new VaultSecretStore(sp.GetRequiredService<VaultClient>()));
         }
+        foreach (var factory in SinkFactories.All()) services.AddSingleton(factory);
+        services.TryAddSingleton<ISinkProvider>(sp => new SinkProvider(sp.GetServices<ISinkFactory>(), new SettingResolver(environment, sp.GetService<ISecretStore>())));
         return services;
     }
 }
