@@ -80,7 +80,7 @@ internal sealed class CliContext
     /// One sync job per rule tracking the file: rendered with secrets resolved, with the rule's sink destinations.
     /// A rule without sinks is an error here (there is nothing to sync or plan against).
     /// </summary>
-    public async Task<IReadOnlyList<SyncJob>> JobsForAsync(string file, string? ruleName, string? environment, string? reference, string? commit, CancellationToken ct)
+    public async Task<IReadOnlyList<SyncJob>> JobsForAsync(string file, string? ruleName, string? environment, string? reference, IReadOnlyCollection<string>? sinks, string? commit, CancellationToken ct)
     {
         var (full, relative) = LocateFile(file);
         var jobs = new List<SyncJob>();
@@ -88,14 +88,21 @@ internal sealed class CliContext
         {
             if (rule.Sinks.Count == 0)
                 throw new UsageException($"rule '{rule.Name}' has no sinks; add 'sinks:' to it in {VarTrackConfig.FileName}");
-            jobs.Add(JobFor(rule, await TransformAsync(full, relative, rule, environment, reference, resolveSecrets: true, ct), reference, commit));
+            jobs.Add(JobFor(rule, await TransformAsync(full, relative, rule, environment, reference, resolveSecrets: true, ct), reference, sinks, commit));
         }
         return jobs;
     }
 
-    /// <summary>The sync job for a rendered file: the rule's sinks with their destination templates filled in.</summary>
-    public SyncJob JobFor(RuleDefinition rule, RenderedFile rendered, string? reference, string? commit)
+    /// <summary>The sync job for a rendered file: the rule's sinks (or the named ones) with their destination templates filled in.</summary>
+    public SyncJob JobFor(RuleDefinition rule, RenderedFile rendered, string? reference, IReadOnlyCollection<string>? sinks, string? commit)
     {
+        if (sinks is { Count: > 0 })
+        {
+            var unknown = sinks.Where(s => !rule.Sinks.Contains(s)).ToList();
+            if (unknown.Count > 0)
+                throw new UsageException($"rule '{rule.Name}' has no sink named {string.Join(", ", unknown.Select(u => $"'{u}'"))} (its sinks: {string.Join(", ", rule.Sinks)})");
+            rule = rule with { Sinks = rule.Sinks.Where(sinks.Contains).ToList() };
+        }
         var values = new TemplateValues(rendered.Environment, rule.Name, rendered.File)
         {
             Tenant = rule.Tenant,

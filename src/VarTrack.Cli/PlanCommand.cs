@@ -17,7 +17,7 @@ internal static class PlanCommand
         var file = new Argument<string>("file") { Description = "The config file to plan." };
         var current = new Option<string?>("--current") { Description = "Plan offline against this JSON file instead of the live sinks: a flat {key: value} map, or {\"values\": {...}, \"owned_keys\": [...], \"content_hash\": \"...\"}." };
         var command = new Command("plan", "Dry run: show per sink what a sync would add, change and remove (secrets masked).") { file, current };
-        options.AddSelection(command);
+        options.AddSelection(command, sinks: true);
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
             var (full, relative) = context.LocateFile(parse.GetValue(file)!);
@@ -26,7 +26,7 @@ internal static class PlanCommand
             foreach (var rule in context.RulesFor(relative, parse.GetValue(options.Rule)))
             {
                 var rendered = await context.TransformAsync(full, relative, rule, parse.GetValue(options.Environment), parse.GetValue(options.Ref), resolveSecrets: true, ct);
-                var job = context.JobFor(rule, rendered, parse.GetValue(options.Ref), null);
+                var job = context.JobFor(rule, rendered, parse.GetValue(options.Ref), parse.GetValue(options.Sink), null);
                 IEnumerable<(string Sink, string Type, string Destination, ChangeSet Changes)> sinks = job.Destinations.Count == 0
                     ? [("(no sinks configured)", "-", "-", Planner.Plan(rendered.Values, offline ?? Snapshot.Empty, PlanOptions.For(rule)))]
                     : offline is not null

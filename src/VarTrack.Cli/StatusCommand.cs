@@ -18,14 +18,14 @@ internal static class StatusCommand
     {
         var files = new Argument<string[]>("file") { Description = "Config files (default: every file the rules' file globs match under the config folder).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("status", "Show per destination the applied commit, time, key count and whether it drifted from the file.") { files };
-        options.AddSelection(command);
+        options.AddSelection(command, sinks: true);
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
             var named = parse.GetValue(files) ?? [];
             var selected = named.Length > 0 ? named : TrackedFiles(context.Config);
             var rows = new List<StatusRow>();
             foreach (var file in selected)
-                foreach (var job in await context.JobsForAsync(file, parse.GetValue(options.Rule), parse.GetValue(options.Environment), parse.GetValue(options.Ref), null, ct))
+                foreach (var job in await context.JobsForAsync(file, parse.GetValue(options.Rule), parse.GetValue(options.Environment), parse.GetValue(options.Ref), parse.GetValue(options.Sink), null, ct))
                     foreach (var plan in await context.Executor.PlanAsync(job, ct))
                         rows.Add(StatusRow.From(job, plan));
 

@@ -17,12 +17,12 @@ internal static class SyncCommand
         var files = new Argument<string[]>("file") { Description = "The config files to sync.", Arity = ArgumentArity.OneOrMore };
         var commit = new Option<string?>("--commit") { Description = "The commit the files come from (recorded in provenance; an older commit than the one applied is skipped)." };
         var command = new Command("sync", "Write each file's rendered keys to its rules' sinks: exactly the difference, rolled back if any sink fails.") { files, commit };
-        options.AddSelection(command);
+        options.AddSelection(command, sinks: true);
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
             var jobs = new List<SyncJob>();
             foreach (var file in parse.GetValue(files)!)
-                jobs.AddRange(await context.JobsForAsync(file, parse.GetValue(options.Rule), parse.GetValue(options.Environment), parse.GetValue(options.Ref), parse.GetValue(commit), ct));
+                jobs.AddRange(await context.JobsForAsync(file, parse.GetValue(options.Rule), parse.GetValue(options.Environment), parse.GetValue(options.Ref), parse.GetValue(options.Sink), parse.GetValue(commit), ct));
 
             var total = jobs.Sum(j => j.Destinations.Count);
             var progress = new ProgressLines(context, total);

@@ -34,6 +34,8 @@ internal sealed class VtOptions
 
     public Option<string?> Rule { get; } = new("--rule", "-r") { Description = "The rule to apply (default: every rule whose file globs match)." };
 
+    public Option<string[]> Sink { get; } = new("--sink", "-s") { Description = "Only this sink of the rule (repeat for several; default: all of the rule's sinks)." };
+
     private static Option<string> CreateOutput()
     {
         var option = new Option<string>("--output", "-o") { Description = "text or json.", DefaultValueFactory = _ => "text", Recursive = true };
@@ -41,8 +43,10 @@ internal sealed class VtOptions
         return option;
     }
 
-    public void AddSelection(Command command)
+    /// <summary>Environment, ref, rule; and for commands that reach sinks, <c>--sink</c>.</summary>
+    public void AddSelection(Command command, bool sinks = false)
     {
+        if (sinks) command.Add(Sink);
         command.Add(Environment);
         command.Add(Ref);
         command.Add(Rule);
