@@ -5,5 +5,6 @@ public static class SinkFactories
 {
     public static IReadOnlyList<ISinkFactory> All() =>
     [
+        new ZooKeeper.ZooKeeperSinkFactory(),
     ];
 }
