@@ -6,5 +6,9 @@ public static class SinkFactories
     public static IReadOnlyList<ISinkFactory> All() =>
     [
         new ZooKeeper.ZooKeeperSinkFactory(),
+        new AzureStorage.AzureBlobSinkFactory(),
+        new Kubernetes.ConfigMapSinkFactory(),
+        new Files.FileSinkFactory(),
+        new Mongo.MongoSinkFactory(),
     ];
 }

@@ -40,7 +40,7 @@ public sealed class SinkSettings
     public string? Text(string name) => _values.TryGetValue(name, out var value) ? value.Reveal() : null;
 
     public string RequiredText(string name) =>
-        Text(name) ?? throw new VarTrackException(new Problem($"sink '{Name}' (type {Definition.Type}) needs '{name}'") { Sink = Name });
+        Text(name) ?? throw new VarTrackException(new Problem($"setting '{name}' is required for type {Definition.Type}") { Sink = Name });
 
     public string Choice(string name, string fallback) => Text(name) ?? fallback;
 

@@ -165,14 +165,16 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
         var results = await Task.WhenAll(items.Select(async item =>
         {
             var (changes, provenance) = phase(item);
-            item.Written = true; // from here on, a failure may leave part of the batch behind: restore it
             try
             {
                 await item.Sink!.ApplyAsync(item.Target, changes, provenance, cancellationToken);
+                item.Touch(changes);
                 return true;
             }
             catch (Exception ex)
             {
+                // A conditional write that refused before writing leaves nothing of this call to undo.
+                if (ex is not DestinationChangedException { NothingWritten: true }) item.Touch(changes);
                 item.Fail(ex is OperationCanceledException && cancellationToken.IsCancellationRequested
                     ? $"sink '{item.Destination.Sink.Name}' ({item.Destination.Sink.Type}) destination '{item.Destination.Destination}': cancelled"
                     : Describe(item.Destination, ex, scrubber));
@@ -182,14 +184,25 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
         return results.All(ok => ok);
     }
 
-    /// <summary>Restores every destination that was written, whatever the caller's token says: half-written is never left behind willingly.</summary>
+    /// <summary>
+    /// Restores every destination that was written, whatever the caller's token says: half-written is never left
+    /// behind willingly. Only the keys this sync tried to write go back to the snapshot (with the snapshot's
+    /// provenance); keys someone else changed meanwhile are left as they are.
+    /// </summary>
     private static async Task RestoreWrittenAsync(IEnumerable<DestinationWork> work, SecretScrubber scrubber)
     {
         await Task.WhenAll(work.Where(w => w.Written).Select(async item =>
         {
             try
             {
-                await item.Sink!.RestoreAsync(item.Target, item.Snapshot!, CancellationToken.None);
+                var current = await item.Sink!.ReadAsync(item.Target, CancellationToken.None);
+                var back = new Dictionary<string, FlatValue>(current.Values, StringComparer.Ordinal);
+                foreach (var key in item.Touched)
+                {
+                    if (item.Snapshot!.Values.TryGetValue(key, out var before)) back[key] = before;
+                    else back.Remove(key);
+                }
+                await item.Sink.RestoreAsync(item.Target, new Snapshot(back, item.Snapshot!.Provenance), CancellationToken.None);
                 if (item.Outcome is null) item.Outcome = SinkOutcome.RolledBack;
             }
             catch (Exception ex)
@@ -266,9 +279,18 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
         public ChangeSet? Changes { get; set; }
         public (ChangeSet, Provenance)? UpsertPhase { get; set; }
         public (ChangeSet, Provenance)? PrunePhase { get; set; }
-        public bool Written { get; set; }
+        /// <summary>Keys a write phase wrote or may have written (a failed batch may be half applied).</summary>
+        public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+        /// <summary>A write phase ran (or may have partly run): the destination needs restoring on failure.</summary>
+        public bool Written { get; private set; }
         public SinkOutcome? Outcome { get; set; }
         public string? Error { get; set; }
+
+        public void Touch(ChangeSet changes)
+        {
+            Written = true;
+            foreach (var change in changes.Changes) Touched.Add(change.Key);
+        }
 
         public void Fail(string error)
         {
