@@ -35,5 +35,5 @@ public static class VtApp
     }
 
     private static ISinkProvider DefaultSinks(VarTrackConfig config, ISecretStore? secrets) =>
-        new SinkProvider(SinkFactories.All(), new SettingResolver(null, secrets));
+        new SinkProvider(SinkFactories.All(), new SettingResolver(null, secrets), config.BaseDirectory);
 }

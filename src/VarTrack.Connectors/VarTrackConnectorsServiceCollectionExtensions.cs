@@ -23,7 +23,7 @@ public static class VarTrackConnectorsServiceCollectionExtensions
             services.TryAddSingleton<ISecretStore>(sp => new VaultSecretStore(sp.GetRequiredService<VaultClient>()));
         }
         foreach (var factory in SinkFactories.All()) services.AddSingleton(factory);
-        services.TryAddSingleton<ISinkProvider>(sp => new SinkProvider(sp.GetServices<ISinkFactory>(), new SettingResolver(environment, sp.GetService<ISecretStore>())));
+        services.TryAddSingleton<ISinkProvider>(sp => new SinkProvider(sp.GetServices<ISinkFactory>(), new SettingResolver(environment, sp.GetService<ISecretStore>()), config.BaseDirectory));
         return services;
     }
 }

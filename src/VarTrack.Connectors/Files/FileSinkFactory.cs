@@ -34,7 +34,7 @@ public sealed class FileSinkFactory : ISinkFactory
         {
             if (RemoteOnly.FirstOrDefault(s => settings.Text(s) is not null) is { } stray)
                 throw Bad(name, $"'{stray}' applies only to a remote file; set 'host' too, or drop '{stray}'");
-            store = new LocalFileStore(name, mode, owner);
+            store = new LocalFileStore(name, mode, owner, settings.BaseDirectory);
         }
         else
             store = CreateRemote(settings, name, host, mode, owner);

@@ -6,16 +6,19 @@ namespace VarTrack.Connectors.Files;
 /// <summary>
 /// Files on this machine. A replace writes <c>.&lt;name&gt;.&lt;random&gt;.tmp</c> in the target's directory, sets
 /// mode and owner before any content goes in, fsyncs, then renames over the target (rename(2) is atomic within a
-/// directory). Missing directories are an error, never created.
+/// directory). Missing directories are an error, never created. A relative destination resolves against the folder of
+/// vartrack.yaml when there is one (never against whatever the process's working directory happens to be).
 /// </summary>
-internal sealed class LocalFileStore(string sinkName, UnixFileMode? mode, FileOwner? owner) : IFileStore
+internal sealed class LocalFileStore(string sinkName, UnixFileMode? mode, FileOwner? owner, string? baseDirectory = null) : IFileStore
 {
     public string Describe(string path) => path;
 
     public string CheckPath(string destination)
     {
+        if (!Path.IsPathFullyQualified(destination) && baseDirectory is not null && destination.Length > 0)
+            destination = Path.GetFullPath(destination, baseDirectory);
         if (!Path.IsPathFullyQualified(destination) || Path.GetFileName(destination).Length == 0)
-            throw new VarTrackException(new Problem($"destination '{destination}' of sink '{sinkName}' must be an absolute path to a file"));
+            throw new VarTrackException(new Problem($"destination '{destination}' of sink '{sinkName}' must be an absolute path to a file (or relative to the folder of vartrack.yaml)"));
         return destination;
     }
 

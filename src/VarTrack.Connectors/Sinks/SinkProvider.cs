@@ -7,9 +7,10 @@ namespace VarTrack.Connectors.Sinks;
 
 /// <summary>
 /// Opens each configured sink once (settings resolved, client connected) and hands the same instance to every sync.
-/// A failed open is not cached, so a sink that was down is retried on the next sync.
+/// A failed open is not cached, so a sink that was down is retried on the next sync. <paramref name="baseDirectory"/>
+/// is the folder of vartrack.yaml, against which sinks resolve relative local paths.
 /// </summary>
-public sealed class SinkProvider(IEnumerable<ISinkFactory> factories, SettingResolver resolver) : ISinkProvider, IAsyncDisposable
+public sealed class SinkProvider(IEnumerable<ISinkFactory> factories, SettingResolver resolver, string? baseDirectory = null) : ISinkProvider, IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, ISinkFactory> _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<ISink>>> _opened = new(StringComparer.Ordinal);
@@ -37,7 +38,7 @@ public sealed class SinkProvider(IEnumerable<ISinkFactory> factories, SettingRes
         if (!_factories.TryGetValue(definition.Type, out var factory))
             throw new VarTrackException(new Problem($"sink type '{definition.Type}' is not available in this host") { Sink = definition.Name });
         // Opening is shared by every caller, so it never uses one caller's token (a cancelled caller must not break it for others).
-        var settings = await SinkSettings.ResolveAsync(definition, resolver, CancellationToken.None);
+        var settings = await SinkSettings.ResolveAsync(definition, resolver, baseDirectory, CancellationToken.None);
         _secrets[definition.Name] = settings.SecretTexts().ToList();
         return await factory.CreateAsync(settings, CancellationToken.None);
     }

@@ -24,17 +24,20 @@ public sealed class SinkSettings
 
     public string Name => Definition.Name;
 
-    public static async Task<SinkSettings> ResolveAsync(SinkDefinition definition, SettingResolver resolver, CancellationToken cancellationToken = default)
+    /// <summary>The folder of vartrack.yaml, when there is one: relative local paths in settings and destinations resolve against it.</summary>
+    public string? BaseDirectory { get; init; }
+
+    public static async Task<SinkSettings> ResolveAsync(SinkDefinition definition, SettingResolver resolver, string? baseDirectory = null, CancellationToken cancellationToken = default)
     {
         var values = new Dictionary<string, SecretValue>(StringComparer.Ordinal);
         foreach (var (name, setting) in definition.Settings)
             values[name] = await resolver.ResolveAsync(setting, $"setting '{name}' of sink '{definition.Name}'", cancellationToken);
-        return new SinkSettings(definition, values);
+        return new SinkSettings(definition, values) { BaseDirectory = baseDirectory };
     }
 
     /// <summary>For tests and code-built sinks: settings given as plain text.</summary>
-    public static SinkSettings FromText(SinkDefinition definition, IReadOnlyDictionary<string, string> values) =>
-        new(definition, values.ToDictionary(v => v.Key, v => new SecretValue(v.Value), StringComparer.Ordinal));
+    public static SinkSettings FromText(SinkDefinition definition, IReadOnlyDictionary<string, string> values, string? baseDirectory = null) =>
+        new(definition, values.ToDictionary(v => v.Key, v => new SecretValue(v.Value), StringComparer.Ordinal)) { BaseDirectory = baseDirectory };
 
     /// <summary>The resolved text (secrets revealed: for building clients only, never for messages).</summary>
     public string? Text(string name) => _values.TryGetValue(name, out var value) ? value.Reveal() : null;

@@ -1,3 +1,5 @@
+using VarTrack.Core.Text;
+using VarTrack.Core.Config;
 using System.Text;
 using VarTrack.Connectors.Files;
 using VarTrack.Connectors.Tests.Sinks;
@@ -263,7 +265,19 @@ public sealed class LocalFileSinkTests : IDisposable
     {
         var sink = await FileSinkSetup.LocalAsync("env");
         var ex = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(Target("config/app.env")));
-        Assert.Equal("destination 'config/app.env' of sink 'files' must be an absolute path to a file", ex.Message);
+        Assert.Equal("destination 'config/app.env' of sink 'files' must be an absolute path to a file (or relative to the folder of vartrack.yaml)", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_relative_destination_resolves_against_the_config_folder()
+    {
+        var definition = new SinkDefinition("files", "file", TemplateString.Parse("{file}"), new Dictionary<string, SettingValue>());
+        var sink = await new FileSinkFactory().CreateAsync(SinkSettings.FromText(definition, new Dictionary<string, string> { ["format"] = "env" }, _directory.Path));
+        var harness = new SinkTestHarness(sink, "file");
+        var report = await harness.Executor().RunAsync(harness.Job("app.env", Values(("A", "1"))));
+
+        Assert.True(report.Succeeded, report.Sinks.Single().Error);
+        Assert.Contains("A=1", await File.ReadAllTextAsync(Path.Combine(_directory.Path, "app.env")));
     }
 
     [Fact]
