@@ -88,7 +88,7 @@ internal static class StatusCommand
 
         public override string ToString() =>
             $"{File}  rule={Rule} env={Environment}  {Sink} ({Type}) {Destination}: " + (Synced
-                ? $"commit {Commit ?? "(none)"} applied {AppliedAt:u}, {Keys} keys, drift: {(Drifted == 0 ? "no" : $"yes ({Drifted} keys differ)")}"
+                ? $"commit {Commit ?? "(none)"} applied {AppliedAt:u}, {Keys} keys, drift: {(Drifted == 0 ? "no" : Drifted == 1 ? "yes (1 key differs)" : $"yes ({Drifted} keys differ)")}"
                 : "never synced");
     }
 }
