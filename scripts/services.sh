@@ -101,7 +101,7 @@ start_azurite() {
 start_s3() {
   ensure_npm
   mkdir -p "$dir/data/s3"
-  launch s3 "$s3_port" node "$repo/scripts/s3rver.js" "$npm_dir/node_modules/@20minutes/s3rver/lib/cli.js" --address 127.0.0.1 --port "$s3_port" \
+  launch s3 "$s3_port" node --openssl-legacy-provider "$repo/scripts/s3rver.js" "$npm_dir/node_modules/@20minutes/s3rver/lib/cli.js" --address 127.0.0.1 --port "$s3_port" \
     --directory "$dir/data/s3" --allow-mismatched-signatures --silent
 }
 

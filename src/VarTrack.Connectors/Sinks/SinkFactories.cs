@@ -5,6 +5,8 @@ public static class SinkFactories
 {
     public static IReadOnlyList<ISinkFactory> All() =>
     [
+        new Redis.RedisSinkFactory(),
+        new S3.S3SinkFactory(),
         new ZooKeeper.ZooKeeperSinkFactory(),
         new AzureStorage.AzureBlobSinkFactory(),
         new Kubernetes.ConfigMapSinkFactory(),
