@@ -1,3 +1,4 @@
+using static VarTrack.Connectors.Tests.Sinks.DirectChanges;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -21,27 +22,7 @@ public sealed class AzureBlobSinkTests(AzuriteContainer container) : IClassFixtu
 
     private static string NewDestination() => $"apps/{Guid.NewGuid():N}/settings.json";
 
-    private static SinkTarget Target(string destination, string file = "config/app.yaml") => new(destination, "contract", file);
-
     private static Dictionary<string, string?> Values(params (string Key, string? Value)[] values) => values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-
-    private static ChangeSet Upserts(params (string Key, string Value)[] values) => new()
-    {
-        Changes = values.Select(v => new KeyChange(v.Key, ChangeKind.Add, null, FlatValue.Text(v.Value), false)).ToList(),
-        ContentHash = "hash",
-        OwnedKeysAfter = values.Select(v => v.Key).ToHashSet(),
-        SecretKeys = new HashSet<string>(),
-    };
-
-    private static Provenance Record(params string[] owned) => new()
-    {
-        Rule = "contract",
-        Environment = "production",
-        SourceFile = "config/app.yaml",
-        ContentHash = "hash",
-        AppliedAt = DateTimeOffset.UtcNow,
-        OwnedKeys = owned.ToHashSet(),
-    };
 
     private async Task<string> TextOf(string blobName) =>
         (await container.Container.GetBlobClient(blobName).DownloadContentAsync()).Value.Content.ToString();

@@ -1,3 +1,4 @@
+using static VarTrack.Connectors.Tests.Sinks.DirectChanges;
 using System.Text.Json.Nodes;
 using VarTrack.Connectors.Kubernetes;
 using VarTrack.Connectors.Tests.Sinks;
@@ -18,27 +19,7 @@ public sealed class ConfigMapSinkTests(KubernetesTestCluster cluster) : IClassFi
 {
     private FakeKubernetesApi Api => cluster.Api;
 
-    private static SinkTarget Target(string destination, string file = "config/app.yaml") => new(destination, "contract", file);
-
     private static Dictionary<string, string?> Values(params (string Key, string? Value)[] values) => values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-
-    private static ChangeSet Upserts(params (string Key, string Value)[] values) => new()
-    {
-        Changes = values.Select(v => new KeyChange(v.Key, ChangeKind.Add, null, FlatValue.Text(v.Value), false)).ToList(),
-        ContentHash = "hash",
-        OwnedKeysAfter = values.Select(v => v.Key).ToHashSet(),
-        SecretKeys = new HashSet<string>(),
-    };
-
-    private static Provenance Record(params string[] owned) => new()
-    {
-        Rule = "contract",
-        Environment = "production",
-        SourceFile = "config/app.yaml",
-        ContentHash = "hash",
-        AppliedAt = DateTimeOffset.UtcNow,
-        OwnedKeys = owned.ToHashSet(),
-    };
 
     private static async Task<SyncReport> SyncAsync(SinkTestHarness harness, SyncJob job, bool succeed = true)
     {
@@ -241,7 +222,7 @@ public sealed class ConfigMapSinkTests(KubernetesTestCluster cluster) : IClassFi
         var writes = Api.WriteCount;
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(Target(name), Upserts(keys.Select(k => (k, "v")).ToArray()), Record(keys)));
+            sink.ApplyAsync(Target(name), Upserts(keys.Select(k => (k, (string?)"v")).ToArray()), Record(keys)));
 
         Assert.Matches($"^configmap '{cluster.Namespace}/{name}': its annotations \\(mostly the vartrack.io/provenance record\\) would be 2[0-9]{{5}} bytes, over the 262144 bytes Kubernetes allows; nothing was written$", error.Message);
         Assert.Equal(writes, Api.WriteCount);

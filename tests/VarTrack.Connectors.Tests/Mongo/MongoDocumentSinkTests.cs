@@ -37,12 +37,12 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        var changes = MongoChanges.Of([("db.host", "db.internal"), ("optional", null), ("empty", ""), ("ключ", "✓")]);
-        var provenance = MongoChanges.Provenance(["db.host", "optional", "empty", "ключ"]) with { NullKeys = new HashSet<string> { "optional" } };
+        var changes = DirectChanges.Of([("db.host", "db.internal"), ("optional", null), ("empty", ""), ("ключ", "✓")]);
+        var provenance = DirectChanges.Provenance(["db.host", "optional", "empty", "ключ"]) with { NullKeys = new HashSet<string> { "optional" } };
 
-        await sink.ApplyAsync(MongoChanges.Target(destination), changes, provenance);
+        await sink.ApplyAsync(DirectChanges.Target(destination), changes, provenance);
 
-        var appliedAt = new BsonDateTime(MongoChanges.AppliedAt.UtcDateTime);
+        var appliedAt = new BsonDateTime(DirectChanges.AppliedAt.UtcDateTime);
         Assert.Equal(new BsonDocument
         {
             { "_id", $"{destination}/db.host" },
@@ -83,7 +83,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         }, Stored($"{destination}#__vartrack__#contract:config/app.yaml"));
         Assert.Equal(5, _server.Documents(MongoTestSinks.Database, Collection).Count);
 
-        var snapshot = await sink.ReadAsync(MongoChanges.Target(destination));
+        var snapshot = await sink.ReadAsync(DirectChanges.Target(destination));
         Assert.True(snapshot.Values["optional"].IsNull);
         Assert.Equal("", snapshot.Values["empty"].Reveal());
         Assert.Equal(provenance, snapshot.Provenance! with { OwnedKeys = provenance.OwnedKeys, SecretKeys = provenance.SecretKeys, NullKeys = provenance.NullKeys });
@@ -96,7 +96,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         var sink = await SinkAsync();
         var destination = NewDestination();
         var keys = Enumerable.Range(0, 50).Select(i => ($"key{i}", (string?)$"v{i}")).ToList();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of(keys), MongoChanges.Provenance(keys.Select(k => k.Item1)));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of(keys), DirectChanges.Provenance(keys.Select(k => k.Item1)));
 
         var writes = _server.DataCommands.Where(c => c.IsWrite).ToList();
         var update = Assert.Single(writes);
@@ -106,14 +106,14 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         Assert.All(update.Command["updates"].AsBsonArray, s => Assert.True(s["upsert"].AsBoolean));
 
         _server.ClearCommands();
-        var next = MongoChanges.Of([("key0", "changed"), ("key1", "changed")], removals: Enumerable.Range(40, 10).Select(i => $"key{i}"));
-        await sink.ApplyAsync(MongoChanges.Target(destination), next, MongoChanges.Provenance(Enumerable.Range(0, 40).Select(i => $"key{i}"), "c2"));
+        var next = DirectChanges.Of([("key0", "changed"), ("key1", "changed")], removals: Enumerable.Range(40, 10).Select(i => $"key{i}"));
+        await sink.ApplyAsync(DirectChanges.Target(destination), next, DirectChanges.Provenance(Enumerable.Range(0, 40).Select(i => $"key{i}"), "c2"));
 
         var commands = _server.DataCommands;
         Assert.Equal(["delete", "update"], commands.Select(c => c.Name));
         Assert.Equal(10, commands[0].StatementCount);
         Assert.Equal(3, commands[1].StatementCount);
-        Assert.Equal(40, (await sink.ReadAsync(MongoChanges.Target(destination))).Values.Count);
+        Assert.Equal(40, (await sink.ReadAsync(DirectChanges.Target(destination))).Values.Count);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         Assert.Equal(new BsonDocument("destination", destination), find.Command["filter"]);
 
         _server.ClearCommands();
-        var snapshot = await sink.ReadAsync(MongoChanges.Target(destination));
+        var snapshot = await sink.ReadAsync(DirectChanges.Target(destination));
         Assert.Equal(300, snapshot.Values.Count);
         // 301 documents: the first batch holds 101, one getMore brings the rest.
         Assert.Equal(["find", "getMore"], _server.DataCommands.Select(c => c.Name));
@@ -145,11 +145,11 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         var first = await SinkAsync();
         var second = await SinkAsync();
         var destination = NewDestination();
-        var changes = MongoChanges.Of([("a", "1")]);
+        var changes = DirectChanges.Of([("a", "1")]);
 
-        await first.ApplyAsync(MongoChanges.Target(destination), changes, MongoChanges.Provenance(["a"]));
-        await first.ApplyAsync(MongoChanges.Target(destination), changes, MongoChanges.Provenance(["a"], "c2"));
-        await second.ApplyAsync(MongoChanges.Target(destination), changes, MongoChanges.Provenance(["a"], "c3"));
+        await first.ApplyAsync(DirectChanges.Target(destination), changes, DirectChanges.Provenance(["a"]));
+        await first.ApplyAsync(DirectChanges.Target(destination), changes, DirectChanges.Provenance(["a"], "c2"));
+        await second.ApplyAsync(DirectChanges.Target(destination), changes, DirectChanges.Provenance(["a"], "c3"));
 
         var creates = _server.DataCommands.Where(c => c.Name == "createIndexes").ToList();
         Assert.Equal(2, creates.Count);
@@ -165,7 +165,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     public async Task Reading_never_creates_anything()
     {
         var sink = await SinkAsync();
-        var snapshot = await sink.ReadAsync(MongoChanges.Target(NewDestination()));
+        var snapshot = await sink.ReadAsync(DirectChanges.Target(NewDestination()));
         Assert.Empty(snapshot.Values);
         Assert.DoesNotContain(_server.DataCommands, c => c.Name == "createIndexes" || c.IsWrite);
         Assert.Empty(_server.Indexes(MongoTestSinks.Database, Collection));
@@ -176,11 +176,11 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var (one, two) = (NewDestination(), NewDestination());
-        await sink.ApplyAsync(MongoChanges.Target(one), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
-        await sink.ApplyAsync(MongoChanges.Target(two), MongoChanges.Of([("b", "2")]), MongoChanges.Provenance(["b"]));
+        await sink.ApplyAsync(DirectChanges.Target(one), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(two), DirectChanges.Of([("b", "2")]), DirectChanges.Provenance(["b"]));
 
-        Assert.Equal(["a"], (await sink.ReadAsync(MongoChanges.Target(one))).Values.Keys);
-        Assert.Equal(["b"], (await sink.ReadAsync(MongoChanges.Target(two))).Values.Keys);
+        Assert.Equal(["a"], (await sink.ReadAsync(DirectChanges.Target(one))).Values.Keys);
+        Assert.Equal(["b"], (await sink.ReadAsync(DirectChanges.Target(two))).Values.Keys);
     }
 
     [Fact]
@@ -188,10 +188,10 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        var changes = MongoChanges.Of([("$set", "dollar"), ("", "empty key"), ("a.b.$c", "mixed")]);
-        await sink.ApplyAsync(MongoChanges.Target(destination), changes, MongoChanges.Provenance(["$set", "", "a.b.$c"]));
+        var changes = DirectChanges.Of([("$set", "dollar"), ("", "empty key"), ("a.b.$c", "mixed")]);
+        await sink.ApplyAsync(DirectChanges.Target(destination), changes, DirectChanges.Provenance(["$set", "", "a.b.$c"]));
 
-        var values = (await sink.ReadAsync(MongoChanges.Target(destination))).Values;
+        var values = (await sink.ReadAsync(DirectChanges.Target(destination))).Values;
         Assert.Equal("dollar", values["$set"].Reveal());
         Assert.Equal("empty key", values[""].Reveal());
         Assert.Equal("mixed", values["a.b.$c"].Reveal());
@@ -206,7 +206,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
             _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", $"{destination}/{key}" }, { "destination", destination }, { "key", key }, { "value", value } });
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", $"{destination}/missing" }, { "destination", destination }, { "key", "missing" } });
 
-        var values = (await sink.ReadAsync(MongoChanges.Target(destination))).Values;
+        var values = (await sink.ReadAsync(DirectChanges.Target(destination))).Values;
         Assert.Equal("5432", values["port"].Reveal());
         Assert.Equal("9000000000", values["big"].Reveal());
         Assert.Equal("1.5", values["ratio"].Reveal());
@@ -225,7 +225,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         var id = MongoDocumentSink.ProvenanceId(destination, "contract:config/app.yaml");
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", id }, { "destination", destination }, { "kind", "vartrack_provenance" }, { "provenance", stored } });
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
         Assert.Contains(expected, error.Message);
         Assert.Contains(id, error.Message);
         Assert.Contains("is not valid", error.Message);
@@ -255,13 +255,13 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        var record = ProvenanceJson.SerializeToString(MongoChanges.Provenance(["a"]));
+        var record = ProvenanceJson.SerializeToString(DirectChanges.Provenance(["a"]));
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument
         {
             { "_id", MongoDocumentSink.ProvenanceId(destination, "contract:config/app.yaml") }, { "destination", destination }, { "kind", "vartrack_provenance" }, { "provenance", record },
         });
 
-        var snapshot = await sink.ReadAsync(MongoChanges.Target(destination));
+        var snapshot = await sink.ReadAsync(DirectChanges.Target(destination));
         Assert.Equal(["a"], snapshot.Provenance!.OwnedKeys);
         Assert.Equal("c1", snapshot.Provenance.Commit);
     }
@@ -272,13 +272,13 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         var sink = await SinkAsync();
         var destination = NewDestination();
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", "stray" }, { "destination", destination }, { "value", "x" } });
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
         Assert.Equal($"document \"stray\" of destination '{destination}' in vartrack.settings has no string 'key' field", error.Message);
 
         var other = NewDestination();
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", $"{other}/a" }, { "destination", other }, { "key", "a" }, { "value", "1" } });
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", "copy" }, { "destination", other }, { "key", "a" }, { "value", "2" } });
-        error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(other)));
+        error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(other)));
         Assert.Contains($"both hold key 'a' of destination '{other}'", error.Message);
     }
 
@@ -287,10 +287,10 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var prefix = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(prefix), MongoChanges.Of([("b/c", "first")]), MongoChanges.Provenance(["b/c"]));
+        await sink.ApplyAsync(DirectChanges.Target(prefix), DirectChanges.Of([("b/c", "first")]), DirectChanges.Provenance(["b/c"]));
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(MongoChanges.Target($"{prefix}/b"), MongoChanges.Of([("c", "second")]), MongoChanges.Provenance(["c"])));
+            sink.ApplyAsync(DirectChanges.Target($"{prefix}/b"), DirectChanges.Of([("c", "second")]), DirectChanges.Provenance(["c"])));
 
         Assert.Contains($"destination '{prefix}/b'", error.Message);
         Assert.Contains("E11000 duplicate key error", error.Message);
@@ -314,7 +314,7 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
         var sinkReport = report.Sinks.Single();
         Assert.Equal(SinkOutcome.Failed, sinkReport.Outcome);
         Assert.Equal($"sink 'primary' (mongodb) destination '{destination}': MongoDB refused the command while writing destination '{destination}' in vartrack.settings: not primary (code 10107 NotWritablePrimary)", sinkReport.Error);
-        var snapshot = await sink.ReadAsync(MongoChanges.Target(destination));
+        var snapshot = await sink.ReadAsync(DirectChanges.Target(destination));
         Assert.Equal(before, snapshot.Values.ToDictionary(v => v.Key, v => v.Value.Reveal()));
         Assert.Equal("c1", snapshot.Provenance!.Commit);
     }
@@ -324,11 +324,11 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        await sink.ReadAsync(MongoChanges.Target(destination));
+        await sink.ReadAsync(DirectChanges.Target(destination));
         _server.DropConnectionOnNextWrites(1);
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"])));
+            sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"])));
 
         Assert.StartsWith($"lost the connection to MongoDB while writing destination '{destination}' in vartrack.settings (", error.Message);
     }
@@ -338,11 +338,11 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     {
         var sink = await _sinks.CreateAsync(_server.ConnectionString() + "&socketTimeoutMS=500", Collection, "document");
         var destination = NewDestination();
-        await sink.ReadAsync(MongoChanges.Target(destination));
+        await sink.ReadAsync(DirectChanges.Target(destination));
         _server.StallNextWrites(1);
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"])));
+            sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"])));
 
         Assert.StartsWith($"MongoDB did not answer in time while writing destination '{destination}' in vartrack.settings (", error.Message);
     }

@@ -36,8 +36,8 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("db.port", "5432"), ("db.host", "x"), ("optional", null), ("empty", "")]),
-            MongoChanges.Provenance(["db.host", "db.port", "optional", "empty"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("db.port", "5432"), ("db.host", "x"), ("optional", null), ("empty", "")]),
+            DirectChanges.Provenance(["db.host", "db.port", "optional", "empty"]));
 
         var document = Stored(destination)!;
         Assert.Equal(["_id", "data", "provenance", "revision"], document.Names);
@@ -48,8 +48,8 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
         Assert.Equal(["schema_version", "rule", "tenant", "environment", "source_file", "commit", "commit_time", "applied_at", "content_hash", "owned_keys", "secret_keys", "null_keys"], record.Names);
         Assert.Equal(new BsonArray { "db.host", "db.port", "empty", "optional" }, record["owned_keys"]);
 
-        await sink.ApplyAsync(MongoChanges.Target(destination, "config/other.yaml"), MongoChanges.Of([("other", "o")]),
-            MongoChanges.Provenance(["other"], file: "config/other.yaml"));
+        await sink.ApplyAsync(DirectChanges.Target(destination, "config/other.yaml"), DirectChanges.Of([("other", "o")]),
+            DirectChanges.Provenance(["other"], file: "config/other.yaml"));
         document = Stored(destination)!;
         Assert.Equal(new BsonInt64(2), document["revision"]);
         Assert.Equal([Owner, "contract:config/other.yaml"], document["provenance"].AsBsonDocument.Names);
@@ -61,11 +61,11 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
         Assert.Equal(["find", "insert"], _server.DataCommands.Select(c => c.Name));
 
         _server.ClearCommands();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("b", "2")], removals: ["a"]), MongoChanges.Provenance(["b"], "c2"));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("b", "2")], removals: ["a"]), DirectChanges.Provenance(["b"], "c2"));
         Assert.Equal(["find", "update"], _server.DataCommands.Select(c => c.Name));
         var update = _server.DataCommands[1].Command["updates"][0];
         Assert.Equal(new BsonDocument { { "_id", destination }, { "revision", 1L } }, update["q"]);
@@ -78,14 +78,14 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
         var theirs = Stored(destination)!;
         theirs["data"]["a"] = "theirs";
         theirs["revision"] = 2L;
         _server.BeforeNextWrite(() => _server.Put(MongoTestSinks.Database, Collection, theirs));
 
         var error = await Assert.ThrowsAsync<DestinationChangedException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "ours")]), MongoChanges.Provenance(["a"], "c2")));
+            sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "ours")]), DirectChanges.Provenance(["a"], "c2")));
 
         Assert.Equal($"the document of destination '{destination}' in vartrack.files changed while VarTrack was writing it (expected revision 1); nothing written", error.Message);
         Assert.Equal("theirs", Stored(destination)!["data"]["a"].AsString);
@@ -98,15 +98,15 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
         var created = NewDestination();
         _server.BeforeNextWrite(() => _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", created }, { "data", new BsonDocument("x", "theirs") }, { "revision", 1L } }));
         var error = await Assert.ThrowsAsync<DestinationChangedException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(created), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"])));
+            sink.ApplyAsync(DirectChanges.Target(created), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"])));
         Assert.Equal($"the document of destination '{created}' in vartrack.files was created by someone else while VarTrack was writing it; nothing written", error.Message);
         Assert.Equal(new BsonDocument("x", "theirs"), Stored(created)!["data"]);
 
         var deleted = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(deleted), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(deleted), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
         _server.BeforeNextWrite(() => _server.Delete(MongoTestSinks.Database, Collection, deleted));
         error = await Assert.ThrowsAsync<DestinationChangedException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(deleted), MongoChanges.Of([("a", "2")]), MongoChanges.Provenance(["a"], "c2")));
+            sink.ApplyAsync(DirectChanges.Target(deleted), DirectChanges.Of([("a", "2")]), DirectChanges.Provenance(["a"], "c2")));
         Assert.Equal($"the document of destination '{deleted}' in vartrack.files changed while VarTrack was writing it (expected revision 1); nothing written", error.Message);
         Assert.Null(Stored(deleted));
     }
@@ -130,7 +130,7 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
             report.Sinks.Single().Error);
         // Nothing was written, so nothing is "restored" over the other writer's document.
         Assert.Equal(new BsonInt64(9), Stored(destination)!["revision"]);
-        Assert.Equal("1", (await sink.ReadAsync(MongoChanges.Target(destination))).Values["a"].Reveal());
+        Assert.Equal("1", (await sink.ReadAsync(DirectChanges.Target(destination))).Values["a"].Reveal());
     }
 
     [Fact]
@@ -140,12 +140,12 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
         var destination = NewDestination();
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", destination }, { "data", new BsonDocument { { "port", 80 }, { "name", "web" } } }, { "note", "owned by team x" } });
 
-        var snapshot = await sink.ReadAsync(MongoChanges.Target(destination));
+        var snapshot = await sink.ReadAsync(DirectChanges.Target(destination));
         Assert.Equal("80", snapshot.Values["port"].Reveal());
         Assert.Null(snapshot.Provenance);
 
         _server.ClearCommands();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("port", "8080")]), MongoChanges.Provenance(["port"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("port", "8080")]), DirectChanges.Provenance(["port"]));
         var update = _server.DataCommands.Single(c => c.Name == "update").Command["updates"][0];
         Assert.Equal(new BsonDocument { { "_id", destination }, { "revision", new BsonDocument("$exists", false) } }, update["q"]);
         var document = Stored(destination)!;
@@ -164,7 +164,7 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
         var destination = NewDestination();
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("fine", "1"), (key, "x")]), MongoChanges.Provenance(["fine", key])));
+            sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("fine", "1"), (key, "x")]), DirectChanges.Provenance(["fine", key])));
 
         Assert.Equal($"key '{key}' cannot be stored in MongoDB file mode at destination '{destination}': a field name {reason}; use mode 'document' for such keys",
             error.Problems.Single().Message);
@@ -178,11 +178,11 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a.b.c", "1"), ("price.$usd", "2"), ("ключ.名前", "3")]),
-            MongoChanges.Provenance(["a.b.c", "price.$usd", "ключ.名前"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a.b.c", "1"), ("price.$usd", "2"), ("ключ.名前", "3")]),
+            DirectChanges.Provenance(["a.b.c", "price.$usd", "ключ.名前"]));
 
         Assert.Equal(["a.b.c", "price.$usd", "ключ.名前"], Stored(destination)!["data"].AsBsonDocument.Names);
-        Assert.Equal("2", (await sink.ReadAsync(MongoChanges.Target(destination))).Values["price.$usd"].Reveal());
+        Assert.Equal("2", (await sink.ReadAsync(DirectChanges.Target(destination))).Values["price.$usd"].Reveal());
     }
 
     [Fact]
@@ -190,9 +190,9 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
     {
         var sink = await SinkAsync();
         var destination = NewDestination();
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
 
-        await sink.RestoreAsync(MongoChanges.Target(destination), VarTrack.Core.Planning.Snapshot.Empty);
+        await sink.RestoreAsync(DirectChanges.Target(destination), VarTrack.Core.Planning.Snapshot.Empty);
 
         Assert.Null(Stored(destination));
         Assert.Equal("delete", _server.DataCommands.Last().Name);
@@ -210,7 +210,7 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
             { "_id", destination }, { "data", new BsonDocument("a", "1") }, { "provenance", new BsonDocument(Owner, BsonValue.Create(record)) }, { "revision", 1L },
         });
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
         Assert.StartsWith(string.Format(expected, destination), error.Message);
     }
 
@@ -220,16 +220,16 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
         var sink = await SinkAsync();
         var destination = NewDestination();
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", destination }, { "data", "a=1" } });
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
         Assert.Equal($"document '{destination}' in vartrack.files is not a VarTrack file document: 'data' must be a document of key -> value, found string", error.Message);
 
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", destination }, { "data", new BsonDocument() }, { "provenance", new BsonArray() } });
-        error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
         Assert.Equal($"provenance records at mongodb vartrack.files document '{destination}' field 'provenance' are not valid: expected a document of owner -> record, found array", error.Message);
 
         _server.Put(MongoTestSinks.Database, Collection, new BsonDocument { { "_id", destination }, { "data", new BsonDocument() }, { "revision", "seven" } });
         error = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"])));
+            sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"])));
         Assert.Equal($"document '{destination}' in vartrack.files is not a VarTrack file document: 'revision' must be a number, found string", error.Message);
         Assert.Equal("seven", Stored(destination)!["revision"].AsString);
     }
@@ -244,7 +244,7 @@ public sealed class MongoFileSinkTests : IAsyncLifetime
             { "_id", destination }, { "data", new BsonDocument("theirs", "1") }, { "provenance", new BsonDocument("other:file.yaml", "not a record") }, { "revision", 3L },
         });
 
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
 
         var document = Stored(destination)!;
         Assert.Equal("not a record", document["provenance"]["other:file.yaml"].AsString);

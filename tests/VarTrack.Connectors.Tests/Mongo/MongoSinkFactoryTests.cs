@@ -75,11 +75,11 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
         var sink = await _sinks.CreateAsync($"mongodb://admin:{Password}@127.0.0.1:{port}/", "settings", mode);
         var destination = $"production/{Guid.NewGuid():N}";
 
-        var read = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var read = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
         Assert.Equal($"no MongoDB server was reachable within 2s while reading destination '{destination}' in vartrack.settings (Connection refused)", read.Message);
 
         var write = await Assert.ThrowsAsync<VarTrackException>(() =>
-            sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"])));
+            sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"])));
         Assert.StartsWith($"no MongoDB server was reachable within 2s while writing destination '{destination}' in vartrack.settings", write.Message);
         Assert.DoesNotContain(Password, read.Message + write.Message);
     }
@@ -107,7 +107,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
         var sink = await _sinks.CreateAsync($"mongodb://127.0.0.1:{TestServices.UnusedPort()}/?serverSelectionTimeoutMS=300", "settings", "document");
         var destination = $"production/{Guid.NewGuid():N}";
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
 
         Assert.StartsWith("no MongoDB server was reachable within 0.3s", error.Message);
     }
@@ -119,9 +119,9 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
         var sink = await _sinks.CreateAsync(server.ConnectionString("vartrack", "p@ss:w/rd"), "settings", "document");
         var destination = $"production/{Guid.NewGuid():N}";
 
-        await sink.ApplyAsync(MongoChanges.Target(destination), MongoChanges.Of([("a", "1")]), MongoChanges.Provenance(["a"]));
+        await sink.ApplyAsync(DirectChanges.Target(destination), DirectChanges.Of([("a", "1")]), DirectChanges.Provenance(["a"]));
 
-        Assert.Equal("1", (await sink.ReadAsync(MongoChanges.Target(destination))).Values["a"].Reveal());
+        Assert.Equal("1", (await sink.ReadAsync(DirectChanges.Target(destination))).Values["a"].Reveal());
         var start = server.Commands.First(c => c.Name == "saslStart");
         Assert.Equal("SCRAM-SHA-256", start.Command["mechanism"].AsString);
         Assert.Contains(server.Commands, c => c.Name == "saslContinue");
@@ -136,7 +136,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
         var sink = await _sinks.CreateAsync(server.ConnectionString(user, password), "settings", "document");
         var destination = $"production/{Guid.NewGuid():N}";
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
 
         Assert.Equal($"MongoDB refused authentication while reading destination '{destination}' in vartrack.settings: Authentication failed. (code 18 AuthenticationFailed)", error.Message);
         Assert.DoesNotContain(password, error.Message);
@@ -150,7 +150,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
         var sink = await _sinks.CreateAsync(server.ConnectionString(), "settings", "document");
         var destination = $"production/{Guid.NewGuid():N}";
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(MongoChanges.Target(destination)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
 
         Assert.Equal($"MongoDB refused the command while reading destination '{destination}' in vartrack.settings: Command find requires authentication (code 13 Unauthorized)", error.Message);
     }

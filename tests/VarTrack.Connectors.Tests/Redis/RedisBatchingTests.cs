@@ -1,3 +1,4 @@
+using static VarTrack.Connectors.Tests.Sinks.DirectChanges;
 using VarTrack.Connectors.Tests.Sinks;
 using VarTrack.Core.Etl;
 using VarTrack.Core.Planning;
@@ -24,26 +25,6 @@ public sealed class RedisBatchingTests : IAsyncLifetime
         _destinations.Add(destination);
         return new SinkTarget(destination, "batching", "config/app.yaml");
     }
-
-    private static ChangeSet Changes(IEnumerable<string> adds, IEnumerable<string>? removals = null) => new()
-    {
-        Changes = adds.Select(k => new KeyChange(k, ChangeKind.Add, null, FlatValue.Text($"value of {k}"), false))
-            .Concat((removals ?? []).Select(k => new KeyChange(k, ChangeKind.Remove, FlatValue.Text("old"), null, false)))
-            .ToList(),
-        ContentHash = "hash",
-        OwnedKeysAfter = adds.ToHashSet(),
-        SecretKeys = new HashSet<string>(),
-    };
-
-    private static Provenance Record(IEnumerable<string> owned) => new()
-    {
-        Rule = "batching",
-        Environment = "production",
-        SourceFile = "config/app.yaml",
-        ContentHash = "hash",
-        AppliedAt = DateTimeOffset.UtcNow,
-        OwnedKeys = owned.ToHashSet(),
-    };
 
     /// <summary>The commands the sink's own connection sent, from its first command touching <paramref name="key"/> to the EXEC that closes it.</summary>
     private static async Task<List<RedisMonitor.MonitoredCommand>> TransactionTouchingAsync(RedisMonitor monitor, string key)

@@ -1,3 +1,4 @@
+using static VarTrack.Connectors.Tests.Sinks.DirectChanges;
 using VarTrack.Connectors.S3;
 using VarTrack.Connectors.Tests.Sinks;
 using VarTrack.Core.Etl;
@@ -42,26 +43,6 @@ public sealed class S3LayoutTests(S3TestBucket bucket) : IClassFixture<S3TestBuc
 
     private S3Sink SinkWithLog(string mode, S3RequestLog log) =>
         S3SinkFactory.Create(S3TestBucket.Settings(bucket.SettingsFor(mode)), log);
-
-    private static ChangeSet Changes(IEnumerable<string> adds, IEnumerable<string>? removals = null) => new()
-    {
-        Changes = adds.Select(k => new KeyChange(k, ChangeKind.Add, null, FlatValue.Text($"value of {k}"), false))
-            .Concat((removals ?? []).Select(k => new KeyChange(k, ChangeKind.Remove, FlatValue.Text("old"), null, false)))
-            .ToList(),
-        ContentHash = "hash",
-        OwnedKeysAfter = adds.ToHashSet(),
-        SecretKeys = new HashSet<string>(),
-    };
-
-    private static Provenance Record(IEnumerable<string> owned) => new()
-    {
-        Rule = "contract",
-        Environment = "production",
-        SourceFile = "config/app.yaml",
-        ContentHash = "hash",
-        AppliedAt = DateTimeOffset.UtcNow,
-        OwnedKeys = owned.ToHashSet(),
-    };
 
     [Fact]
     public async Task Object_mode_writes_one_json_object_and_a_provenance_sidecar_beside_it()

@@ -2,15 +2,16 @@ using VarTrack.Core.Etl;
 using VarTrack.Core.Planning;
 using VarTrack.Core.Sync;
 
-namespace VarTrack.Connectors.Tests.Mongo;
+namespace VarTrack.Connectors.Tests.Sinks;
 
-/// <summary>Hand-built change sets and provenance records, for tests that call a sink directly and count its commands.</summary>
-public static class MongoChanges
+/// <summary>Hand-built targets, change sets and provenance records, for tests that call a sink directly (layout, batching, conflicts).</summary>
+public static class DirectChanges
 {
     public static readonly DateTimeOffset AppliedAt = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
 
     public static SinkTarget Target(string destination, string file = "config/app.yaml") => new(destination, "contract", file);
 
+    /// <summary>Adds (null allowed) and removals, owning exactly the added keys afterwards.</summary>
     public static ChangeSet Of(IEnumerable<(string Key, string? Value)> upserts, IEnumerable<string>? removals = null)
     {
         var changes = upserts.Select(u => new KeyChange(u.Key, ChangeKind.Add, null, FlatValue.From(u.Value), false))
@@ -25,6 +26,13 @@ public static class MongoChanges
         };
     }
 
+    public static ChangeSet Upserts(params (string Key, string? Value)[] values) => Of(values);
+
+    /// <summary>Adds each key with the value "value of KEY", and removes the given keys.</summary>
+    public static ChangeSet Changes(IEnumerable<string> adds, IEnumerable<string>? removals = null) =>
+        Of(adds.Select(k => (k, (string?)$"value of {k}")), removals);
+
+    /// <summary>A full record (tenant, commit, fixed times) owning <paramref name="ownedKeys"/>.</summary>
     public static Provenance Provenance(IEnumerable<string> ownedKeys, string commit = "c1", string file = "config/app.yaml") => new()
     {
         Rule = "contract",
@@ -37,4 +45,8 @@ public static class MongoChanges
         ContentHash = "blake3:test",
         OwnedKeys = ownedKeys.ToHashSet(StringComparer.Ordinal),
     };
+
+    public static Provenance Record(params string[] owned) => Provenance(owned);
+
+    public static Provenance Record(IEnumerable<string> owned) => Provenance(owned);
 }
