@@ -18,6 +18,12 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary>
+    /// How long one sink call (read, apply, restore) may take before it counts as failed: a hung store must fail the
+    /// sync (and roll the others back), not hang it. Calls that ignore cancellation are abandoned, not awaited.
+    /// </summary>
+    public TimeSpan SinkTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>A dry run: read every destination and plan, writing nothing and taking no locks.</summary>
     public async Task<IReadOnlyList<DestinationPlan>> PlanAsync(SyncJob job, CancellationToken cancellationToken = default)
     {
@@ -29,7 +35,7 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
             try
             {
                 var sink = await sinks.OpenAsync(destination.Sink, cancellationToken);
-                snapshot = await sink.ReadAsync(job.TargetFor(destination), cancellationToken);
+                snapshot = await BoundedAsync(ct => sink.ReadAsync(job.TargetFor(destination), ct), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -78,7 +84,7 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
         try
         {
             item.Sink = await sinks.OpenAsync(item.Destination.Sink, cancellationToken);
-            item.Snapshot = await item.Sink.ReadAsync(item.Target, cancellationToken);
+            item.Snapshot = await BoundedAsync(ct => item.Sink.ReadAsync(item.Target, ct), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -159,7 +165,7 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
     }
 
     /// <summary>Runs one write phase across destinations in parallel; false if any failed.</summary>
-    private static async Task<bool> WritePhaseAsync(IEnumerable<DestinationWork> items, Func<DestinationWork, (ChangeSet Changes, Provenance Provenance)> phase,
+    private async Task<bool> WritePhaseAsync(IEnumerable<DestinationWork> items, Func<DestinationWork, (ChangeSet Changes, Provenance Provenance)> phase,
         SecretScrubber scrubber, CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(items.Select(async item =>
@@ -167,7 +173,7 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
             var (changes, provenance) = phase(item);
             try
             {
-                await item.Sink!.ApplyAsync(item.Target, changes, provenance, cancellationToken);
+                await BoundedAsync(async ct => { await item.Sink!.ApplyAsync(item.Target, changes, provenance, ct); return true; }, cancellationToken);
                 item.Touch(changes);
                 return true;
             }
@@ -189,20 +195,20 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
     /// behind willingly. Only the keys this sync tried to write go back to the snapshot (with the snapshot's
     /// provenance); keys someone else changed meanwhile are left as they are.
     /// </summary>
-    private static async Task RestoreWrittenAsync(IEnumerable<DestinationWork> work, SecretScrubber scrubber)
+    private async Task RestoreWrittenAsync(IEnumerable<DestinationWork> work, SecretScrubber scrubber)
     {
         await Task.WhenAll(work.Where(w => w.Written).Select(async item =>
         {
             try
             {
-                var current = await item.Sink!.ReadAsync(item.Target, CancellationToken.None);
+                var current = await BoundedAsync(ct => item.Sink!.ReadAsync(item.Target, ct), CancellationToken.None);
                 var back = new Dictionary<string, FlatValue>(current.Values, StringComparer.Ordinal);
                 foreach (var key in item.Touched)
                 {
                     if (item.Snapshot!.Values.TryGetValue(key, out var before)) back[key] = before;
                     else back.Remove(key);
                 }
-                await item.Sink.RestoreAsync(item.Target, new Snapshot(back, item.Snapshot!.Provenance), CancellationToken.None);
+                await BoundedAsync(async ct => { await item.Sink!.RestoreAsync(item.Target, new Snapshot(back, item.Snapshot!.Provenance), ct); return true; }, CancellationToken.None);
                 if (item.Outcome is null) item.Outcome = SinkOutcome.RolledBack;
             }
             catch (Exception ex)
@@ -213,6 +219,20 @@ public sealed class SyncExecutor(ISinkProvider sinks, IDestinationLocks locks, T
             }
         }));
         foreach (var item in work.Where(w => w.Outcome is null)) item.Outcome = SinkOutcome.NotWritten;
+    }
+
+    private async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(SinkTimeout);
+        try
+        {
+            return await call(bounded.Token).WaitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no answer within {SinkTimeout.TotalSeconds:0.###}s");
+        }
     }
 
     private static SyncReport Finish(SyncJob job, List<DestinationWork> work, IProgress<SinkReport>? progress)

@@ -155,6 +155,21 @@ public sealed class SyncExecutorTests
     }
 
     [Fact]
+    public async Task A_sink_that_hangs_times_out_and_the_others_are_rolled_back()
+    {
+        await _harness.Executor().RunAsync(Job(Values(("k", "1"))));
+        _b.DuringApply = _ => Task.Delay(Timeout.Infinite); // ignores cancellation, like a stuck client library
+        var executor = new SyncExecutor(new FixedProvider(_a, _b), new InProcessDestinationLocks()) { SinkTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var report = await executor.RunAsync(Job(Values(("k", "2")), commit: "c2")).WaitAsync(TimeSpan.FromSeconds(30));
+        var b = report.Sinks.Single(s => s.Sink == "b");
+        Assert.Equal(SinkOutcome.Failed, b.Outcome);
+        Assert.Equal("sink 'b' (redis) destination 'two': timed out (no answer within 0.3s)", b.Error);
+        Assert.Equal(SinkOutcome.RolledBack, report.Sinks.Single(s => s.Sink == "primary").Outcome);
+        Assert.Equal(Values(("k", "1")), await StoredAsync("one"));
+    }
+
+    [Fact]
     public async Task Plan_reads_but_never_writes()
     {
         var plans = await _harness.Executor().PlanAsync(Job(Values(("k", "1"))));
@@ -183,6 +198,14 @@ public sealed class SyncExecutorTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => locks.AcquireAsync("x", cancel.Token));
         await held.DisposeAsync();
         await using var again = await locks.AcquireAsync("x").WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private sealed class FixedProvider(ISink primary, ISink b) : ISinkProvider
+    {
+        public Task<ISink> OpenAsync(VarTrack.Core.Config.SinkDefinition definition, CancellationToken cancellationToken = default) =>
+            Task.FromResult(definition.Name == "b" ? b : primary);
+
+        public IEnumerable<string> SecretsOf(string sinkName) => [];
     }
 
     private sealed class FixedHistory(params (string Ancestor, string Descendant, bool Answer)[] answers) : ICommitHistory
