@@ -21,7 +21,7 @@ public static class RestorePlan
         {
             if (!current.Values.TryGetValue(key, out var now))
                 changes.Add(new KeyChange(key, ChangeKind.Add, null, value, sensitive.Contains(key)));
-            else if (now != value || now.IsNull != value.IsNull)
+            else if (now != value) // FlatValue equality already tells null from ""
                 changes.Add(new KeyChange(key, ChangeKind.Change, now, value, sensitive.Contains(key)));
         }
         foreach (var (key, now) in current.Values)

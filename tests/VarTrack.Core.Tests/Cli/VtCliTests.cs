@@ -1,39 +1,18 @@
 using System.Text.Json;
-using VarTrack.Cli;
-using VarTrack.Core.Secrets;
 
 namespace VarTrack.Core.Tests.Cli;
 
 /// <summary>Runs vt in-process in a temporary project folder and checks output and exit codes.</summary>
 public sealed class VtCliTests : IDisposable
 {
-    private const string SecretText = "hunter2-DO-NOT-PRINT";
-    private readonly string _dir = Directory.CreateTempSubdirectory("vt-cli-").FullName;
+    private readonly VtProject _project = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _project.Dispose();
 
-    private void Write(string relative, string text)
-    {
-        var path = Path.Combine(_dir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
+    private void Write(string relative, string text) => _project.Write(relative, text);
 
-    private async Task<(int Code, string Out, string Err)> Vt(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await VtApp.RunAsync(args, output, error, _dir, _ => new FakeStore());
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Out, string Err)> Vt(params string[] args) => _project.RunAsync(args);
 
-    private sealed class FakeStore : ISecretStore
-    {
-        public Task<IReadOnlyDictionary<string, SecretValue>> ReadAsync(string path, CancellationToken cancellationToken = default) =>
-            path == "secret/app/db"
-                ? Task.FromResult<IReadOnlyDictionary<string, SecretValue>>(new Dictionary<string, SecretValue> { ["password"] = new(SecretText) })
-                : throw new SecretStoreException(path, $"secret {path} not found") { NotFound = true };
-    }
 
     [Fact]
     public async Task Render_without_config_uses_defaults_and_keeps_text_as_written()
@@ -128,7 +107,7 @@ public sealed class VtCliTests : IDisposable
         Assert.Contains("- gone (was x)", output);
         Assert.Contains("! SYSTEM_ID kept (protected)", output);
         Assert.Contains("1 to add, 1 to change, 1 to remove, 0 to rewrite, 1 unchanged", output);
-        Assert.DoesNotContain(SecretText, output);
+        Assert.DoesNotContain(VtProject.SecretText, output);
         Assert.Contains("+ db.password = ***", output);
     }
 
@@ -179,7 +158,7 @@ public sealed class VtCliTests : IDisposable
         Assert.Contains("configs/bad.yaml:4:11", error);
         Assert.Contains("key 'port'", error);
 
-        File.WriteAllText(Path.Combine(_dir, "configs/bad.yaml"), "vartrack:\n  port: 81\n");
+        File.WriteAllText(Path.Combine(_project.Directory, "configs/bad.yaml"), "vartrack:\n  port: 81\n");
         var again = await Vt("validate");
         Assert.Equal(0, again.Code);
         Assert.Contains("ok:", again.Out);

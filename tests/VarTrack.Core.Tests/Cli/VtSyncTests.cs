@@ -1,6 +1,4 @@
 using System.Text.Json;
-using VarTrack.Cli;
-using VarTrack.Core.Secrets;
 
 namespace VarTrack.Core.Tests.Cli;
 
@@ -10,8 +8,7 @@ namespace VarTrack.Core.Tests.Cli;
 /// </summary>
 public sealed class VtSyncTests : IDisposable
 {
-    private const string SecretText = "hunter2-DO-NOT-PRINT";
-    private readonly string _dir = Directory.CreateTempSubdirectory("vt-sync-").FullName;
+    private readonly VtProject _project = new();
 
     public VtSyncTests()
     {
@@ -22,38 +19,27 @@ public sealed class VtSyncTests : IDisposable
                 type: file
                 format: env
                 destination: "out/{env}/{rule}.env"
-              missing_dir:
+              missing_project.Directory:
                 type: file
                 format: json
                 destination: "nowhere/{env}.json"
             rules:
               - name: app
                 files: ["configs/*.yaml"]
-                sinks: [files, missing_dir]
+                sinks: [files, missing_project.Directory]
                 prune: true
             """);
         Write("configs/app.yaml", "vartrack:\n  db:\n    host: db.internal\n    password: \"@secret(secret/app/db#password)\"\n  port: 8080\n  old: x\n");
-        Directory.CreateDirectory(Path.Combine(_dir, "out", "production"));
+        Directory.CreateDirectory(Path.Combine(_project.Directory, "out", "production"));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _project.Dispose();
 
-    private string EnvFile => Path.Combine(_dir, "out", "production", "app.env");
+    private string EnvFile => Path.Combine(_project.Directory, "out", "production", "app.env");
 
-    private void Write(string relative, string text)
-    {
-        var path = Path.Combine(_dir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
+    private void Write(string relative, string text) => _project.Write(relative, text);
 
-    private async Task<(int Code, string Out, string Err)> Vt(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await VtApp.RunAsync(args, output, error, _dir, _ => new FakeStore());
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Out, string Err)> Vt(params string[] args) => _project.RunAsync(args);
 
     private Task<(int Code, string Out, string Err)> Sync(params string[] more) =>
         Vt(["sync", "configs/app.yaml", "--env", "production", "--sink", "files", .. more]);
@@ -66,8 +52,8 @@ public sealed class VtSyncTests : IDisposable
         Assert.Contains("[1/1] applied   files (file) out/production/app.env  4 added, 0 changed, 0 removed, 0 unchanged", output);
         var text = await File.ReadAllTextAsync(EnvFile);
         Assert.Contains("db.host=db.internal\n", text);
-        Assert.Contains($"db.password={SecretText}\n", text);
-        Assert.DoesNotContain(SecretText, output + error);
+        Assert.Contains($"db.password={VtProject.SecretText}\n", text);
+        Assert.DoesNotContain(VtProject.SecretText, output + error);
 
         (code, output, _) = await Sync("--commit", "abc123");
         Assert.Equal(0, code);
@@ -106,7 +92,7 @@ public sealed class VtSyncTests : IDisposable
         Assert.Contains("~ db.host: db.internal -> db2.internal", output);
         Assert.Contains("- old (was x)", output);
         Assert.Contains("0 to add, 1 to change, 1 to remove, 0 to rewrite, 2 unchanged", output);
-        Assert.DoesNotContain(SecretText, output);
+        Assert.DoesNotContain(VtProject.SecretText, output);
         Assert.Contains("old=x", await File.ReadAllTextAsync(EnvFile)); // a plan writes nothing
     }
 
@@ -121,11 +107,11 @@ public sealed class VtSyncTests : IDisposable
         Assert.Equal(1, code);
         var sinks = JsonDocument.Parse(output).RootElement[0].GetProperty("sinks").EnumerateArray().ToDictionary(s => s.GetProperty("sink").GetString()!);
         Assert.Equal("RolledBack", sinks["files"].GetProperty("outcome").GetString());
-        Assert.Equal("Failed", sinks["missing_dir"].GetProperty("outcome").GetString());
-        Assert.StartsWith("sink 'missing_dir' (file) destination 'nowhere/production.json': ", sinks["missing_dir"].GetProperty("error").GetString());
+        Assert.Equal("Failed", sinks["missing_project.Directory"].GetProperty("outcome").GetString());
+        Assert.StartsWith("sink 'missing_project.Directory' (file) destination 'nowhere/production.json': ", sinks["missing_project.Directory"].GetProperty("error").GetString());
         Assert.Equal(before, await File.ReadAllTextAsync(EnvFile));
         Assert.Contains("[2/2]", error); // progress goes to stderr when stdout carries JSON
-        Assert.DoesNotContain(SecretText, output + error);
+        Assert.DoesNotContain(VtProject.SecretText, output + error);
     }
 
     [Fact]
@@ -133,7 +119,7 @@ public sealed class VtSyncTests : IDisposable
     {
         var (code, _, error) = await Vt("sync", "configs/app.yaml", "--env", "production", "--sink", "nope");
         Assert.Equal(2, code);
-        Assert.Equal("error: rule 'app' has no sink named 'nope' (its sinks: files, missing_dir)\n", error);
+        Assert.Equal("error: rule 'app' has no sink named 'nope' (its sinks: files, missing_project.Directory)\n", error);
 
         Write("vartrack.yaml", "version: 1\nrules:\n  - name: bare\n");
         (code, _, error) = await Vt("sync", "configs/app.yaml", "--env", "production");
@@ -141,9 +127,4 @@ public sealed class VtSyncTests : IDisposable
         Assert.Equal("error: rule 'bare' has no sinks; add 'sinks:' to it in vartrack.yaml\n", error);
     }
 
-    private sealed class FakeStore : ISecretStore
-    {
-        public Task<IReadOnlyDictionary<string, SecretValue>> ReadAsync(string path, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyDictionary<string, SecretValue>>(new Dictionary<string, SecretValue> { ["password"] = new(SecretText) });
-    }
 }
