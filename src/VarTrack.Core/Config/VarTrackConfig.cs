@@ -22,6 +22,8 @@ public sealed record VarTrackConfig
 
     public VaultSettings? Vault { get; init; }
 
+    public GitSettings Git { get; init; } = GitSettings.Default;
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {

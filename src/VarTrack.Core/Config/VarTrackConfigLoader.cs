@@ -13,7 +13,7 @@ namespace VarTrack.Core.Config;
 /// </summary>
 public static partial class VarTrackConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "tenants", "sinks", "rules"];
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules"];
     private static readonly string[] RuleKeys =
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
@@ -24,6 +24,8 @@ public static partial class VarTrackConfigLoader
     private static readonly string[] VaultKeys = ["address", "namespace", "auth", "tls", "timeout"];
     private static readonly string[] VaultAuthKeys = ["method", "token", "role_id", "secret_id", "mount"];
     private static readonly string[] VaultTlsKeys = ["ca_cert", "skip_verify"];
+    private static readonly string[] GitKeys = ["cache_directory", "max_repositories", "max_size_mb", "fetch_timeout", "clone_url", "credentials"];
+    private static readonly string[] GitCredentialKeys = ["repositories", "username", "token", "ssh_key", "ssh_passphrase", "ssh_host_key"];
     public static readonly IReadOnlyList<string> Platforms = ["github", "gitlab", "gitea", "bitbucket"];
 
     private static readonly Dictionary<string, SyncStrategy> Strategies = new()
@@ -70,6 +72,7 @@ public static partial class VarTrackConfigLoader
         var rules = BindRules(b, map, declaredSinks, baseDirectory);
         var webhooks = BindWebhooks(b, b.Map(map["webhooks"], "'webhooks'"));
         var vault = BindVault(b, b.Map(map["vault"], "'vault'"), baseDirectory);
+        var git = BindGit(b, b.Map(map["git"], "'git'"), baseDirectory);
 
         if (b.Problems.Count > 0)
             throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
@@ -81,6 +84,7 @@ public static partial class VarTrackConfigLoader
             Rules = rules,
             WebhookSecrets = webhooks,
             Vault = vault,
+            Git = git,
         };
     }
 
@@ -348,6 +352,60 @@ public static partial class VarTrackConfigLoader
                 secrets[entry.Key] = secret;
         }
         return secrets;
+    }
+
+    private static GitSettings BindGit(ConfigBinder b, ConfigMap? map, string baseDirectory)
+    {
+        if (map is null) return GitSettings.Default;
+        const string what = "'git'";
+        b.OnlyKeys(map, what, GitKeys);
+        var settings = GitSettings.Default;
+        if (b.String(map, "cache_directory", what) is { } cache) settings = settings with { CacheDirectory = System.IO.Path.GetFullPath(cache, baseDirectory) };
+        if (b.Integer(map, "max_repositories", what) is { } count)
+        {
+            if (count < 1) b.Add(map["max_repositories"]!.Position, "'max_repositories' in 'git' must be at least 1");
+            settings = settings with { MaxRepositories = Math.Max(1, count) };
+        }
+        if (b.Integer(map, "max_size_mb", what) is { } megabytes)
+        {
+            if (megabytes < 1) b.Add(map["max_size_mb"]!.Position, "'max_size_mb' in 'git' must be at least 1");
+            settings = settings with { MaxCacheBytes = Math.Max(1, megabytes) * 1024L * 1024 };
+        }
+        if (b.Duration(map, "fetch_timeout", what) is { } timeout) settings = settings with { FetchTimeout = timeout };
+        if (b.String(map, "clone_url", what) is { } cloneUrl)
+        {
+            if (!cloneUrl.Contains("{repository}", StringComparison.Ordinal))
+                b.Add(map["clone_url"]!.Position, "'clone_url' in 'git' must contain {repository}, e.g. https://github.com/{repository}.git");
+            settings = settings with { CloneUrl = cloneUrl };
+        }
+        if (!map.TryGetEntry("credentials", out var entry) || entry.Value is ConfigScalar { IsNull: true }) return settings;
+        if (entry.Value is not ConfigList list)
+        {
+            b.Add(entry.Value.Position, $"'credentials' in 'git' must be a list, found {ConfigBinder.Describe(entry.Value)}");
+            return settings;
+        }
+        var credentials = new List<GitCredential>();
+        foreach (var item in list.Items)
+        {
+            var credential = b.Map(item, "a 'git' credential");
+            if (credential is null) continue;
+            var credentialWhat = $"the 'git' credential at line {credential.Position.Line}";
+            b.OnlyKeys(credential, credentialWhat, GitCredentialKeys);
+            var sshKey = b.String(credential, "ssh_key", credentialWhat);
+            CheckFileExists(b, credential, "ssh_key", sshKey, baseDirectory);
+            var token = SettingOf(b, credential, "token", credentialWhat, required: false, secretRefusal: null);
+            if (token is null && sshKey is null)
+                b.Add(credential.Position, $"{credentialWhat} needs 'token' (HTTPS) or 'ssh_key' (SSH)");
+            credentials.Add(new GitCredential(b.Globs(credential, "repositories", credentialWhat, '/'))
+            {
+                Username = b.String(credential, "username", credentialWhat),
+                Token = token,
+                SshKey = sshKey is null ? null : System.IO.Path.GetFullPath(sshKey, baseDirectory),
+                SshPassphrase = SettingOf(b, credential, "ssh_passphrase", credentialWhat, required: false, secretRefusal: null),
+                SshHostKey = b.String(credential, "ssh_host_key", credentialWhat),
+            });
+        }
+        return settings with { Credentials = credentials };
     }
 
     private static VaultSettings? BindVault(ConfigBinder b, ConfigMap? map, string baseDirectory)

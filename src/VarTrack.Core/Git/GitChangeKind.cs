@@ -1,0 +1,8 @@
+namespace VarTrack.Core.Git;
+
+public enum GitChangeKind
+{
+    Added,
+    Modified,
+    Deleted,
+}
