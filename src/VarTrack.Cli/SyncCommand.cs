@@ -55,7 +55,7 @@ internal static class SyncCommand
         _ => "ROLLBACK FAILED",
     };
 
-    public static string Counts(ChangeSet? changes) => changes is null
+    public static string Counts(ChangeSummary? changes) => changes is null
         ? ""
         : $"{changes.Count(ChangeKind.Add)} added, {changes.Count(ChangeKind.Change) + changes.Count(ChangeKind.Rewrite)} changed, " +
           $"{changes.Count(ChangeKind.Remove)} removed, {changes.UnchangedCount} unchanged";
@@ -75,7 +75,7 @@ internal static class SyncCommand
             outcome = s.Outcome.ToString(),
             error = s.Error,
             previous_commit = s.PreviousCommit,
-            changes = s.Changes?.Changes.Select(c => new { key = c.Key, kind = c.Kind.ToString().ToLowerInvariant(), before = c.BeforeDisplay, after = c.AfterDisplay }),
+            changes = s.Changes?.Changes.Select(c => new { key = c.Key, kind = c.Kind.ToString().ToLowerInvariant(), before = c.Before, after = c.After }),
             unchanged = s.Changes?.UnchangedCount,
         }),
     };

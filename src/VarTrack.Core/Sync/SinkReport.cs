@@ -5,7 +5,7 @@ namespace VarTrack.Core.Sync;
 /// <summary>The result at one destination. <see cref="Error"/> names sink and destination and never holds a secret.</summary>
 public sealed record SinkReport(string Sink, string Type, string Destination, SinkOutcome Outcome)
 {
-    public ChangeSet? Changes { get; init; }
+    public ChangeSummary? Changes { get; init; }
 
     public string? Error { get; init; }
 
