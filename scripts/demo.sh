@@ -1,48 +1,122 @@
 #!/usr/bin/env bash
-# The main job on the embedded example project (examples/), copied to a scratch folder: no services needed.
-# It validates the project, renders a file per environment, plans against a recorded state, syncs into the file
-# sink, shows status, heals a hand edit, shows a sink that is down failing cleanly, and what a malformed file gets.
-# Ends by itself; exits non-zero if any step does not behave as shown.
+# The main job, one command: push to Git, config lands.
+#  1. Starts the self-hosted server (vartrack-server) on its embedded default in a scratch folder: a local Git
+#     repository whose push hook delivers a signed GitHub-style webhook, and the file sink (plus Redis and ZooKeeper
+#     when scripts/services.sh has started them).
+#  2. Commits and pushes a config file, shows the values landing, changes and removes keys, then edits a destination
+#     by hand and shows the drift watcher restoring it. Stops the server gracefully.
+#  3. A short tour of the vt CLI on examples/ (validate, render, plan, a sink that is down, a malformed file).
+# Ends by itself, cleans up, and exits non-zero if any step does not behave as shown.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+for tool in curl openssl git; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends curl openssl git >/dev/null
+  fi
+done
+dotnet build src/VarTrack.Server -c Release --verbosity quiet -nologo >/dev/null
 dotnet build src/VarTrack.Cli -c Release --verbosity quiet -nologo >/dev/null
 vt() { dotnet "$root/src/VarTrack.Cli/bin/Release/net10.0/vt.dll" "$@"; }
-step() { printf '\n\033[1m$ vt %s\033[0m\n' "$*"; }
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cp -r examples/. "$work/"
-cd "$work"
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Redis and ZooKeeper join in when scripts/services.sh runs them.
+if scripts/services.sh status >/dev/null 2>&1; then
+  set -a; source <(scripts/services.sh env); set +a
+  say "# services are running: the embedded default also writes Redis ($VT_REDIS) and ZooKeeper ($VT_ZOOKEEPER)"
+else
+  unset VT_REDIS VT_ZOOKEEPER || true
+  say "# services are not running: the embedded default writes the file sink only (scripts/services.sh start adds Redis and ZooKeeper)"
+fi
+
+port=$((17000 + RANDOM % 2000))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+server="http://127.0.0.1:$port"
+state="$work/state"
+step "vartrack-server --urls $server --VarTrack:StateDirectory=$state   (embedded default)"
+dotnet "$root/src/VarTrack.Server/bin/Release/net10.0/vartrack-server.dll" --urls "$server" --VarTrack:StateDirectory="$state" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "$server/health" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS "$server/health"; echo
+
+wait_for() { # wait_for <seconds> <command...>: until the command succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "timed out waiting for: $*" >&2; tail -n 30 "$work/server.log" >&2; return 1; fi
+    sleep 0.3
+  done
+}
+env_file="$state/out/production/config.env"
+show_sinks() {
+  step "cat state/out/production/config.env"; cat "$env_file"
+  if [ -n "${VT_REDIS:-}" ] && command -v redis-cli >/dev/null 2>&1; then
+    step "redis-cli hgetall vartrack:production:config   (VarTrack's __vartrack provenance field left out)"
+    redis-cli -h "${VT_REDIS%:*}" -p "${VT_REDIS##*:}" --no-raw hgetall vartrack:production:config | paste - - | grep -v __vartrack || true
+  fi
+}
+
+say "# a developer clones the server's repository, commits a config file and pushes to main"
+git clone -q "$state/repos/local/config.git" "$work/checkout" 2>/dev/null
+cd "$work/checkout"
+git checkout -q -b main
+git config user.email dev@example.test; git config user.name dev
+mkdir -p configs
+printf 'database:\n  host: db.prod.internal\n  port: 5432\nfeatures:\n  checkout: on\n  search: off\n' > configs/app.yaml
+git add . && git commit -qm "app config"
+step "git push origin main   (the post-receive hook delivers a signed GitHub push webhook)"
+git push -q origin main 2>&1 | sed 's/^/  /'
+wait_for 30 grep -q "database.host=db.prod.internal" "$env_file"
+show_sinks
+vt syncs list --server "$server"
+
+say "# the next push changes one key and removes another (the rule prunes)"
+printf 'database:\n  host: db2.prod.internal\n  port: 5432\nfeatures:\n  checkout: on\n' > configs/app.yaml
+git commit -qam "move the database, drop the search flag"
+git push -q origin main 2>&1 | sed 's/^/  /'
+wait_for 30 grep -q "database.host=db2.prod.internal" "$env_file"
+show_sinks
+if grep -q "features.search" "$env_file"; then echo "features.search should have been pruned" >&2; exit 1; fi
+
+say "# someone edits the destination by hand; the drift watcher (every 2 s on the embedded default) restores it"
+sed -i 's/^database.port=.*/database.port=6543/' "$env_file"
+step "cat state/out/production/config.env   (hand-edited)"; cat "$env_file"
+wait_for 30 grep -q "database.port=5432" "$env_file"
+show_sinks
+step "vt status --server $server"
+vt status --server "$server" | tee "$work/status"
+grep -q "healed" "$work/status"
+step "grep drift server.log"; grep -A1 "drift at" "$work/server.log" | grep -v '^--$' | head -n 4
+
+step "kill -TERM vartrack-server   (graceful: finishes in-flight syncs, then stops)"
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+grep -q "Application is shutting down" "$work/server.log" && echo "stopped"
+
+say "# the vt CLI works on files directly too (examples/ in a scratch folder)"
+cd "$root"
+cp -r examples/. "$work/examples/" 2>/dev/null || { mkdir -p "$work/examples"; cp -r examples/. "$work/examples/"; }
+cd "$work/examples"
 mkdir -p out/production
 main=(configs/app.yaml --ref refs/heads/main)
-
-step validate;                                               vt validate
-step render "${main[@]}";                                    vt render "${main[@]}"
-step render configs/app.yaml --ref refs/pull/42/head;        vt render configs/app.yaml --ref refs/pull/42/head
-step render configs/payments.toml --env staging;             vt render configs/payments.toml --env staging
-step plan "${main[@]}" --current state/cache-production.json
-vt plan "${main[@]}" --current state/cache-production.json
-
-step sync "${main[@]}" --sink files --commit 3f2a9c1;        vt sync "${main[@]}" --sink files --commit 3f2a9c1
-printf '\n\033[1m$ cat out/production/app.env\033[0m\n';    cat out/production/app.env
-step status "${main[@]}" --sink files;                       vt status "${main[@]}" --sink files | tee "$work/status1"
-grep -q "drift: no" "$work/status1"
-
-printf '\n\033[1m# someone edits the file by hand\033[0m\n'
-sed -i 's/^REGION=.*/REGION=us-east-1/' out/production/app.env
-step status "${main[@]}" --sink files;                       vt status "${main[@]}" --sink files | tee "$work/status2"
-grep -q "drift: yes" "$work/status2"
-step sync "${main[@]}" --sink files --commit 3f2a9c1   "(heals the edit: one key changed)"
-vt sync "${main[@]}" --sink files --commit 3f2a9c1 | tee "$work/heal"
-grep -q "1 changed" "$work/heal"
-
-step sync "${main[@]}" --sink cache   "(REDIS_URL points at a port nothing listens on: expect exit 1 and one clear line)"
+step "vt validate";                                               vt validate
+step "vt render ${main[*]}";                                      vt render "${main[@]}"
+step "vt plan ${main[*]} --current state/cache-production.json";  vt plan "${main[@]}" --current state/cache-production.json
+step "vt sync ${main[*]} --sink files --commit 3f2a9c1";          vt sync "${main[@]}" --sink files --commit 3f2a9c1
+step "vt sync ${main[*]} --sink cache   (REDIS_URL points at a port nothing listens on: expect exit 1 and one clear line)"
 set +e; REDIS_URL=127.0.0.1:1,connectTimeout=1000 vt sync "${main[@]}" --sink cache; code=$?; set -e
 echo "exit code $code"; [ "$code" -eq 1 ]
-
-printf 'vartrack:\n  db:\n    host: a\n    host: b\n' > "$work/broken.yaml"
-step "render broken.yaml --env production   (outside the project, built-in defaults; a duplicate key: expect exit 1 and one clear line)"
-mkdir "$work/elsewhere" && mv "$work/broken.yaml" "$work/elsewhere/"
+mkdir "$work/elsewhere" && printf 'vartrack:\n  db:\n    host: a\n    host: b\n' > "$work/elsewhere/broken.yaml"
+step "vt render broken.yaml --env production   (a duplicate key: expect exit 1 and one clear line)"
 set +e; (cd "$work/elsewhere" && vt render broken.yaml --env production); code=$?; set -e
-echo "exit code $code"
-[ "$code" -eq 1 ]
+echo "exit code $code"; [ "$code" -eq 1 ]
+say "# demo finished"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Real services for tests and for trying VarTrack locally: Redis, ZooKeeper, Azurite (Blob/Queue/Table),
-# an S3-compatible server (s3rver) and OpenSSH (for the SFTP file sink). Everything binds to 127.0.0.1 only and
+# an S3-compatible server (s3rver), OpenSSH (for the SFTP file sink and Git over SSH) and lighttpd serving
+# git http-backend (Git over HTTP, anonymous at /git/ and with basic auth at /auth/). Everything binds to 127.0.0.1 only and
 # keeps its data, logs and pid files under one folder ($VT_SERVICES_DIR, default <repo>/.services).
 #   scripts/services.sh start    install what is missing (apt, npm), start what is not running, print settings
 #   scripts/services.sh stop     stop everything this script started
 #   scripts/services.sh status   show what is running
 #   scripts/services.sh env      print the connection settings as shell exports
 # Ports can be moved with VT_REDIS_PORT, VT_ZOOKEEPER_PORT, VT_AZURITE_BLOB_PORT (queue/table follow), VT_S3_PORT,
-# VT_SSH_PORT. Connectors tests read the same variables (or the defaults below).
+# VT_SSH_PORT, VT_GIT_HTTP_PORT. Connectors tests read the same variables (or the defaults below).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,7 @@ queue_port=$((blob_port + 1))
 table_port=$((blob_port + 2))
 s3_port="${VT_S3_PORT:-14568}"
 ssh_port="${VT_SSH_PORT:-12222}"
+git_http_port="${VT_GIT_HTTP_PORT:-18080}"
 azurite_version="3.35.0"
 s3rver_version="4.0.4"
 npm_dir="$dir/npm"
@@ -130,6 +132,41 @@ CFG
   launch sshd "$ssh_port" /usr/sbin/sshd -D -e -f "$d/sshd_config"
 }
 
+start_githttp() {
+  ensure_apt lighttpd lighttpd
+  local d="$dir/githttp"
+  mkdir -p "$d/repos" "$d/www"
+  # Generated once: the basic-auth password of user 'vartrack' for /auth/ (lighttpd's plain backend reads user:password).
+  [ -s "$d/password" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 24 >"$d/password")
+  (umask 077; printf 'vartrack:%s\n' "$(cat "$d/password")" >"$d/users")
+  cat >"$d/lighttpd.conf" <<CFG
+server.modules = ("mod_access", "mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv")
+server.bind = "127.0.0.1"
+server.port = $git_http_port
+server.document-root = "$d/www"
+server.max-request-size = 1048576
+# Same repositories at both locations; push is on (http.receivepack) so tests can git push over HTTP.
+setenv.add-environment = (
+  "GIT_PROJECT_ROOT" => "$d/repos",
+  "GIT_HTTP_EXPORT_ALL" => "1",
+  "GIT_CONFIG_COUNT" => "2",
+  "GIT_CONFIG_KEY_0" => "http.receivepack",
+  "GIT_CONFIG_VALUE_0" => "true",
+  "GIT_CONFIG_KEY_1" => "safe.directory",
+  "GIT_CONFIG_VALUE_1" => "*"
+)
+alias.url = (
+  "/git/" => "/usr/lib/git-core/git-http-backend/",
+  "/auth/" => "/usr/lib/git-core/git-http-backend/"
+)
+cgi.assign = ("/git-http-backend" => "")
+auth.backend = "plain"
+auth.backend.plain.userfile = "$d/users"
+auth.require = ("/auth/" => ("method" => "basic", "realm" => "vartrack-git", "require" => "valid-user"))
+CFG
+  launch githttp "$git_http_port" lighttpd -D -f "$d/lighttpd.conf"
+}
+
 print_env() {
   cat <<ENV
 export VT_SERVICES_DIR='$dir'
@@ -142,17 +179,20 @@ export VT_S3_SECRET_KEY='S3RVER'
 export VT_SSH='$(id -un)@127.0.0.1:$ssh_port'
 export VT_SSH_KEY='$dir/ssh/client_ed25519'
 export VT_SSH_HOST_KEY='$dir/ssh/host_ed25519.pub'
+export VT_GIT_HTTP='http://127.0.0.1:$git_http_port'
+export VT_GIT_HTTP_ROOT='$dir/githttp/repos'
+export VT_GIT_HTTP_PASSWORD_FILE='$dir/githttp/password'
 ENV
 }
 
-services=(redis zookeeper azurite s3 sshd)
-ports() { case "$1" in redis) echo "$redis_port";; zookeeper) echo "$zk_port";; azurite) echo "$blob_port";; s3) echo "$s3_port";; sshd) echo "$ssh_port";; esac; }
+services=(redis zookeeper azurite s3 sshd githttp)
+ports() { case "$1" in redis) echo "$redis_port";; zookeeper) echo "$zk_port";; azurite) echo "$blob_port";; s3) echo "$s3_port";; sshd) echo "$ssh_port";; githttp) echo "$git_http_port";; esac; }
 
 cmd="${1:-status}"
 mkdir -p "$dir/pids" "$dir/logs" "$dir/data"
 case "$cmd" in
   start)
-    start_redis; start_zookeeper; start_azurite; start_s3; start_ssh
+    start_redis; start_zookeeper; start_azurite; start_s3; start_ssh; start_githttp
     print_env >"$dir/env"
     log "all services up (settings in $dir/env):"
     print_env

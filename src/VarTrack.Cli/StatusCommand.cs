@@ -9,6 +9,7 @@ namespace VarTrack.Cli;
 /// <summary>
 /// <c>vt status [FILE...]</c>: per destination, what was applied (commit, time, key count from the provenance the
 /// sink keeps) and whether the live values drifted from what the file in the working tree renders to. Reads only.
+/// With <c>--server</c> it shows the server's view instead (<see cref="ServerStatusLines"/>).
 /// </summary>
 internal static class StatusCommand
 {
@@ -19,7 +20,10 @@ internal static class StatusCommand
         var files = new Argument<string[]>("file") { Description = "Config files (default: every file the rules' file globs match under the config folder).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("status", "Show per destination the applied commit, time, key count and whether it drifted from the file.") { files };
         options.AddSelection(command, sinks: true);
-        command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
+        options.AddServer(command);
+        command.SetAction((parse, ct) => parse.GetValue(options.Server) is not null
+            ? options.RunServerAsync(parse, context => ServerStatusLines.RunAsync(context, parse, options, parse.GetValue(files) ?? [], ct))
+            : options.RunAsync(parse, async context =>
         {
             var named = parse.GetValue(files) ?? [];
             var selected = named.Length > 0 ? named : TrackedFiles(context.Config);

@@ -8,7 +8,7 @@ namespace VarTrack.Cli;
 /// <summary>
 /// <c>vt sync FILE... --env E</c>: render each file and write exactly the difference to every sink of its rules, with
 /// the same executor the servers use (snapshots, rollback on failure, prune after writes). One line per destination as
-/// it finishes; exit 1 if any destination failed.
+/// it finishes; exit 1 if any destination failed. With <c>--server</c> the server does the work (<see cref="ServerSync"/>).
 /// </summary>
 internal static class SyncCommand
 {
@@ -18,8 +18,14 @@ internal static class SyncCommand
         var commit = new Option<string?>("--commit") { Description = "The commit the files come from (recorded in provenance; an older commit than the one applied is skipped)." };
         var command = new Command("sync", "Write each file's rendered keys to its rules' sinks: exactly the difference, rolled back if any sink fails.") { files, commit };
         options.AddSelection(command, sinks: true);
-        command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
+        options.AddServer(command);
+        var server = new ServerSync();
+        server.AddTo(command);
+        command.SetAction((parse, ct) => parse.GetValue(options.Server) is not null
+            ? options.RunServerAsync(parse, context => server.RunAsync(context, parse, options, parse.GetValue(files)!, parse.GetValue(commit), ct))
+            : options.RunAsync(parse, async context =>
         {
+            server.RejectWithoutServer(parse);
             var jobs = new List<SyncJob>();
             foreach (var file in parse.GetValue(files)!)
                 jobs.AddRange(await context.JobsForAsync(file, parse.GetValue(options.Rule), parse.GetValue(options.Environment), parse.GetValue(options.Ref), parse.GetValue(options.Sink), parse.GetValue(commit), ct));

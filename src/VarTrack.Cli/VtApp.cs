@@ -17,11 +17,13 @@ public static class VtApp
         {
             options.Config,
             options.Output,
+            options.Json,
             ValidateCommand.Create(options),
             RenderCommand.Create(options),
             PlanCommand.Create(options),
             SyncCommand.Create(options),
             StatusCommand.Create(options),
+            SyncsCommand.Create(options),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

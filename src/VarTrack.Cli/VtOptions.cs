@@ -36,6 +36,12 @@ internal sealed class VtOptions
 
     public Option<string[]> Sink { get; } = new("--sink", "-s") { Description = "Only this sink of the rule (repeat for several; default: all of the rule's sinks)." };
 
+    public Option<bool> Json { get; } = new("--json") { Description = "Same as --output json.", Recursive = true };
+
+    public Option<string?> Server { get; } = new("--server") { Description = "A VarTrack server's URL: ask it instead of reading and writing the sinks here." };
+
+    public Option<string?> Token { get; } = new("--token") { Description = $"The server's API token (default: ${ServerContext.TokenVariable}, which keeps it out of the process list)." };
+
     private static Option<string> CreateOutput()
     {
         var option = new Option<string>("--output", "-o") { Description = "text or json.", DefaultValueFactory = _ => "text", Recursive = true };
@@ -52,25 +58,53 @@ internal sealed class VtOptions
         command.Add(Rule);
     }
 
+    /// <summary>--server and --token, for commands that can ask a server.</summary>
+    public void AddServer(Command command)
+    {
+        command.Add(Server);
+        command.Add(Token);
+    }
+
     /// <summary>Runs a command's work: user errors become one line each on stderr and exit code 1 or 2, never a stack trace.</summary>
-    public async Task<int> RunAsync(ParseResult parse, Func<CliContext, Task<int>> work)
+    public Task<int> RunAsync(ParseResult parse, Func<CliContext, Task<int>> work) => GuardAsync(async () =>
+    {
+        var context = new CliContext(_output, _error, _workingDirectory, parse.GetValue(Config), IsJson(parse), _secretStores, _sinkProviders);
+        try
+        {
+            return await work(context);
+        }
+        finally
+        {
+            if (context.OpenedSinks is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    });
+
+    /// <summary>Runs a command against the server named by --server (required), with the same error handling.</summary>
+    public Task<int> RunServerAsync(ParseResult parse, Func<ServerContext, Task<int>> work) => GuardAsync(async () =>
+    {
+        var server = parse.GetValue(Server) ?? throw new UsageException("--server URL is required (the VarTrack server to ask)");
+        var token = parse.GetValue(Token) ?? System.Environment.GetEnvironmentVariable(ServerContext.TokenVariable);
+        using var context = new ServerContext(_output, _error, _workingDirectory, IsJson(parse), ServerClient.Create(server, token));
+        return await work(context);
+    });
+
+    private bool IsJson(ParseResult parse) => parse.GetValue(Output) == "json" || parse.GetValue(Json);
+
+    private async Task<int> GuardAsync(Func<Task<int>> work)
     {
         try
         {
-            var context = new CliContext(_output, _error, _workingDirectory, parse.GetValue(Config), parse.GetValue(Output) == "json", _secretStores, _sinkProviders);
-            try
-            {
-                return await work(context);
-            }
-            finally
-            {
-                if (context.OpenedSinks is IAsyncDisposable disposable) await disposable.DisposeAsync();
-            }
+            return await work();
         }
         catch (UsageException ex)
         {
             await _error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Usage;
+        }
+        catch (ServerException ex)
+        {
+            await _error.WriteLineAsync($"error: {ex.Message}");
+            return ex.ExitCode;
         }
         catch (Core.Errors.VarTrackException ex)
         {

@@ -2,7 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VarTrack.Connectors.Sinks;
 using VarTrack.Connectors.Vault;
+using Microsoft.Extensions.Logging;
+using VarTrack.Connectors.AzureStorage;
+using VarTrack.Connectors.Git;
+using VarTrack.Connectors.LocalState;
 using VarTrack.Core.Config;
+using VarTrack.Core.Git;
+using VarTrack.Core.State;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Sync;
 
@@ -13,10 +19,19 @@ public static class VarTrackConnectorsServiceCollectionExtensions
 {
     /// <summary>
     /// With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.
-    /// Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
+    /// With a <see cref="StateLocation"/> (servers): the state store (a local folder, or Azure Blob storage) and the Git
+    /// clone cache. Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
     /// </summary>
-    public static IServiceCollection AddVarTrackConnectors(this IServiceCollection services, VarTrackConfig config, Func<string, string?>? environment = null)
+    public static IServiceCollection AddVarTrackConnectors(this IServiceCollection services, VarTrackConfig config, Func<string, string?>? environment = null, StateLocation? state = null)
     {
+        if (state is not null)
+        {
+            services.TryAddSingleton<IStateStore>(_ => state.BlobConnection is { } connection
+                ? BlobStateStore.Create(connection)
+                : new LocalFolderStateStore(Path.Combine(state.Directory, "state")));
+            services.TryAddSingleton<IGitSource>(sp => new GitCloneSource(config.Git, config.Git.CacheDirectory ?? Path.Combine(state.Directory, "git"),
+                new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetService<ILogger<GitCloneSource>>()));
+        }
         if (config.Vault is { } vault)
         {
             services.TryAddSingleton(_ => new VaultClient(VaultOptionsFactory.Create(vault, config.BaseDirectory, new SettingResolver(environment))));

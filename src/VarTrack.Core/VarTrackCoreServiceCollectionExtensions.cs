@@ -1,10 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using VarTrack.Core.Config;
+using VarTrack.Core.Drift;
 using VarTrack.Core.Etl;
 using VarTrack.Core.Formats;
+using VarTrack.Core.Git;
 using VarTrack.Core.Secrets;
+using VarTrack.Core.State;
 using VarTrack.Core.Sync;
+using VarTrack.Core.Webhooks;
+using VarTrack.Core.Workflows;
 
 namespace VarTrack.Core;
 
@@ -13,8 +19,9 @@ public static class VarTrackCoreServiceCollectionExtensions
 {
     /// <summary>
     /// The validated config, the file reader, the pipeline (which uses an <see cref="ISecretStore"/> when one is
-    /// registered) and the sync executor (over the <see cref="ISinkProvider"/> the connectors register; in-process
-    /// destination locks unless a host registers distributed ones first).
+    /// registered), the sync executor, and the workflow activities (sync, drift) with their stores. The host and the
+    /// connectors provide <see cref="ISinkProvider"/>, <see cref="IStateStore"/>, <see cref="IGitSource"/> and
+    /// <see cref="ISyncStarter"/>; destination locks are in process unless a host registers distributed ones first.
     /// </summary>
     public static IServiceCollection AddVarTrackCore(this IServiceCollection services, VarTrackConfig config)
     {
@@ -25,6 +32,30 @@ public static class VarTrackCoreServiceCollectionExtensions
         services.TryAddSingleton<IDestinationLocks, InProcessDestinationLocks>();
         services.TryAddSingleton(sp => new SyncExecutor(sp.GetRequiredService<ISinkProvider>(), sp.GetRequiredService<IDestinationLocks>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ICommitHistory>()));
+
+        services.TryAddSingleton(sp => new DestinationSync(sp.GetRequiredService<ISinkProvider>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SnapshotStore(sp.GetRequiredService<IStateStore>()));
+        services.TryAddSingleton(sp => new BaselineStore(sp.GetRequiredService<IStateStore>()));
+        services.TryAddSingleton(sp => new DriftReportStore(sp.GetRequiredService<IStateStore>()));
+        services.TryAddSingleton(sp => new SyncRecordStore(sp.GetRequiredService<IStateStore>()));
+        services.TryAddSingleton<ISyncJobSource>(sp => new StoredJobSource(config, sp.GetRequiredService<ConfigPipeline>(), sp.GetService<ISecretStore>(),
+            sp.GetService<IGitSource>(), sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SyncActivities(sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<DestinationSync>(),
+            sp.GetRequiredService<SnapshotStore>(), sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SyncResolver(config, sp.GetRequiredService<ConfigPipeline>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<IStateStore>()));
+        services.TryAddSingleton(sp => new DriftActivities(config, sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<DestinationSync>(),
+            sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<DriftReportStore>(), sp.GetRequiredService<SyncRecordStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var table = new ActivityTable();
+            sp.GetRequiredService<SyncActivities>().AddTo(table);
+            sp.GetRequiredService<DriftActivities>().AddTo(table);
+            if (sp.GetService<IGitSource>() is not null) sp.GetRequiredService<SyncResolver>().AddTo(table);
+            return table;
+        });
+        services.TryAddSingleton(new WebhookOptions());
+        services.TryAddSingleton(sp => new WebhookHandler(config, new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>(),
+            sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>()));
         return services;
     }
 }

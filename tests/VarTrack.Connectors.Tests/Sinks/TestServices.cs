@@ -34,6 +34,11 @@ public static class TestServices
 
     public static string SshHostKeyFile => Environment.GetEnvironmentVariable("VT_SSH_HOST_KEY") ?? Path.Combine(ServicesDirectory, "ssh", "host_ed25519.pub");
 
+    /// <summary>The Git smart-HTTP server (lighttpd + git http-backend): repositories under <see cref="GitHttpRoot"/> are served at <c>{GitHttp}/git/&lt;path&gt;</c>.</summary>
+    public static string GitHttp => Environment.GetEnvironmentVariable("VT_GIT_HTTP") ?? $"http://127.0.0.1:{Port("VT_GIT_HTTP_PORT", 18080)}";
+
+    public static string GitHttpRoot => Environment.GetEnvironmentVariable("VT_GIT_HTTP_ROOT") ?? Path.Combine(ServicesDirectory, "githttp", "repos");
+
     /// <summary>A loopback port nothing listens on, for "server down" tests.</summary>
     public static int UnusedPort()
     {

@@ -1,0 +1,8 @@
+namespace VarTrack.Core.Webhooks;
+
+internal enum SignatureCheck
+{
+    Valid,
+    Missing,
+    Invalid,
+}

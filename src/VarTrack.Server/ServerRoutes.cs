@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VarTrack.Core.Config;
+using VarTrack.Core.Drift;
+using VarTrack.Core.State;
+using VarTrack.Core.Webhooks;
+using VarTrack.Core.Workflows;
+
+namespace VarTrack.Server;
+
+/// <summary>The HTTP routes; each binds a request to Core and maps the answer, nothing more.</summary>
+public static class ServerRoutes
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/webhooks/{platform}", WebhookAsync).RequireRateLimiting(ServerApp.WebhookPolicy);
+        app.MapGet("/api/syncs/{id}", GetSyncAsync);
+        app.MapGet("/api/syncs", ListSyncsAsync);
+        app.MapPost("/api/syncs", StartSyncAsync).RequireRateLimiting(ServerApp.WebhookPolicy);
+        app.MapGet("/api/status", StatusAsync);
+        app.MapGet("/health", (SyncQueue queue, IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
+            ? Results.Json(new { status = "stopping", running = queue.Running }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Json(new { status = "ok", running = queue.Running, queued = queue.Queued }));
+    }
+
+    private static async Task<IResult> WebhookAsync(string platform, HttpContext http, WebhookHandler handler, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(http.Request, options.Value.MaxPayloadBytes, cancellationToken);
+        if (body is null)
+            return Results.Json(new ApiError("payload_too_large", $"the body is larger than {options.Value.MaxPayloadBytes} bytes"), statusCode: StatusCodes.Status413PayloadTooLarge);
+        var headers = http.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
+        try
+        {
+            var answer = await handler.HandleAsync(new IncomingWebhook(platform, headers, body, http.Connection.RemoteIpAddress?.ToString()), cancellationToken);
+            return Results.Text(answer.ToJson(), "application/json", Encoding.UTF8, answer.StatusCode);
+        }
+        catch (RateLimitedException ex)
+        {
+            return RateLimited(http, ex);
+        }
+    }
+
+    private static async Task<IResult> GetSyncAsync(string id, SyncRecordStore records, CancellationToken cancellationToken)
+    {
+        if (!SyncIds.IsValid(id)) return Results.BadRequest(new ApiError("bad_id", $"'{Shorten(id)}' is not a sync id (sync- followed by 24 hex digits)"));
+        return await records.GetAsync(id, cancellationToken) is { } record
+            ? Results.Json(record, StateJson.Options)
+            : Results.NotFound(new ApiError("not_found", $"no sync {id}"));
+    }
+
+    private static async Task<IResult> ListSyncsAsync(SyncRecordStore records, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 1000) return Results.BadRequest(new ApiError("bad_limit", "limit must be between 1 and 1000"));
+        return Results.Json(new { syncs = await records.ListAsync(limit ?? 20, cancellationToken) }, StateJson.Options);
+    }
+
+    /// <summary><c>vt sync --server</c>: CI asks the server to sync files of a commit; the server reads them from Git itself.</summary>
+    private static async Task<IResult> StartSyncAsync(HttpContext http, ISyncStarter starter, VarTrackConfig config, IOptions<ServerOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (options.Value.ApiToken is not { Length: > 0 } token)
+            return Results.Json(new ApiError("api_disabled", "this server accepts no API syncs: set VarTrack:ApiToken"), statusCode: StatusCodes.Status403Forbidden);
+        var presented = http.Request.Headers.Authorization.ToString();
+        if (!presented.StartsWith("Bearer ", StringComparison.Ordinal)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented["Bearer ".Length..]), Encoding.UTF8.GetBytes(token)))
+            return Results.Json(new ApiError("unauthorized", "missing or wrong bearer token"), statusCode: StatusCodes.Status401Unauthorized);
+
+        var body = await ReadBodyAsync(http.Request, options.Value.MaxPayloadBytes, cancellationToken);
+        if (body is null) return Results.Json(new ApiError("payload_too_large", "the body is too large"), statusCode: StatusCodes.Status413PayloadTooLarge);
+        ApiSyncRequest? input;
+        try
+        {
+            input = JsonSerializer.Deserialize<ApiSyncRequest>(body, StateJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            return Results.BadRequest(new ApiError("malformed_request", $"the body is not the expected JSON: {ex.Message}"));
+        }
+        if (input?.Problem(config.Git) is { } problem) return Results.BadRequest(new ApiError("malformed_request", problem));
+        if (input is null) return Results.BadRequest(new ApiError("malformed_request", "the body is empty"));
+
+        var request = input.ToSyncRequest(config.Git, time.GetUtcNow());
+        try
+        {
+            await starter.StartAsync(request, cancellationToken);
+        }
+        catch (RateLimitedException ex)
+        {
+            return RateLimited(http, ex);
+        }
+        return Results.Json(new { sync_id = request.SyncId, status_url = $"/api/syncs/{request.SyncId}" }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> StatusAsync(BaselineStore baselines, DriftReportStore drift, CancellationToken cancellationToken)
+    {
+        var destinations = new List<DestinationStatus>();
+        foreach (var baseline in (await baselines.ListAsync(cancellationToken)).OrderBy(b => b.Sink, StringComparer.Ordinal).ThenBy(b => b.Destination, StringComparer.Ordinal))
+            destinations.Add(new DestinationStatus(baseline.Sink, baseline.Destination, baseline.Rule, baseline.File, baseline.Environment, baseline.Commit, baseline.AppliedAt,
+                baseline.Values.Count, await drift.LoadAsync(baseline.Sink, baseline.Destination, baseline.Rule, baseline.File, cancellationToken)));
+        return Results.Json(new { destinations }, StateJson.Options);
+    }
+
+    /// <summary>The body, or null when it exceeds <paramref name="limit"/> (read no further than the limit).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static IResult RateLimited(HttpContext http, RateLimitedException ex)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ex.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Json(new ApiError("rate_limited", ex.Message), statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+}
