@@ -76,7 +76,7 @@ printf 'database:\n  host: db.prod.internal\n  port: 5432\nfeatures:\n  checkout
 git add . && git commit -qm "app config"
 step "git push origin main   (the post-receive hook delivers a signed GitHub push webhook)"
 git push -q origin main 2>&1 | sed 's/^/  /'
-wait_for 30 grep -q "database.host=db.prod.internal" "$env_file"
+wait_for 30 grep -qs "database.host=db.prod.internal" "$env_file"
 show_sinks
 vt syncs list --server "$server"
 
@@ -84,19 +84,19 @@ say "# the next push changes one key and removes another (the rule prunes)"
 printf 'database:\n  host: db2.prod.internal\n  port: 5432\nfeatures:\n  checkout: on\n' > configs/app.yaml
 git commit -qam "move the database, drop the search flag"
 git push -q origin main 2>&1 | sed 's/^/  /'
-wait_for 30 grep -q "database.host=db2.prod.internal" "$env_file"
+wait_for 30 grep -qs "database.host=db2.prod.internal" "$env_file"
 show_sinks
 if grep -q "features.search" "$env_file"; then echo "features.search should have been pruned" >&2; exit 1; fi
 
 say "# someone edits the destination by hand; the drift watcher (every 2 s on the embedded default) restores it"
 sed -i 's/^database.port=.*/database.port=6543/' "$env_file"
 step "cat state/out/production/config.env   (hand-edited)"; cat "$env_file"
-wait_for 30 grep -q "database.port=5432" "$env_file"
+wait_for 30 grep -qs "database.port=5432" "$env_file"
 show_sinks
 step "vt status --server $server"
 vt status --server "$server" | tee "$work/status"
 grep -q "healed" "$work/status"
-step "grep drift server.log"; grep -A1 "drift at" "$work/server.log" | grep -v '^--$' | head -n 4
+step "grep \"drift at\" server.log"; grep -A1 "drift at" "$work/server.log" | grep -v -e "^--$" -e "^info:" | head -n 4
 
 step "kill -TERM vartrack-server   (graceful: finishes in-flight syncs, then stops)"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
