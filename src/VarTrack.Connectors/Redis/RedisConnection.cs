@@ -12,7 +12,7 @@ internal sealed class RedisConnection(ConfigurationOptions options) : IAsyncDisp
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ConnectionMultiplexer? _multiplexer;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>host:port of every configured endpoint (sentinels for a Sentinel setup); no credentials.</summary>
     public string Endpoints => string.Join(", ", options.EndPoints.Select(Describe));
@@ -36,6 +36,8 @@ internal sealed class RedisConnection(ConfigurationOptions options) : IAsyncDisp
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(options.Clone());
             try
             {
+                // Disposed while connecting (a host shutting down does not wait for a hung server): close what was opened.
+                ObjectDisposedException.ThrowIf(_disposed, this);
                 await CheckUserAsync(multiplexer);
             }
             catch
@@ -82,10 +84,11 @@ internal sealed class RedisConnection(ConfigurationOptions options) : IAsyncDisp
 
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync();
+        _disposed = true;
+        // A connect in progress holds the gate; it sees _disposed when it finishes and closes its connection itself.
+        if (!await _gate.WaitAsync(TimeSpan.Zero)) return;
         try
         {
-            _disposed = true;
             if (_multiplexer is { } multiplexer)
             {
                 _multiplexer = null;

@@ -27,12 +27,13 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
         Snapshot snapshot;
         try
         {
-            var sink = await sinks.OpenAsync(destination.Sink, cancellationToken);
-            snapshot = await BoundedAsync(ct => sink.ReadAsync(job.TargetFor(destination), ct), cancellationToken);
+            snapshot = await OnSinkAsync(destination, (sink, ct) => sink.ReadAsync(job.TargetFor(destination), ct), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            return new DestinationDecision(null, null, SinkOutcome.Failed, Describe(destination, ex, await ScrubberForAsync(job, destination, cancellationToken)));
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                return new DestinationDecision(null, null, SinkOutcome.Failed, $"sink '{destination.Sink.Name}' ({destination.Sink.Type}) destination '{destination.Destination}': cancelled");
+            return new DestinationDecision(null, null, SinkOutcome.Failed, Describe(destination, ex, ScrubberFor(job, destination)));
         }
 
         var previous = snapshot.Provenance;
@@ -56,8 +57,7 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
             return DestinationWriteResult.Success with { MayHaveWritten = false };
         try
         {
-            var sink = await sinks.OpenAsync(destination.Sink, cancellationToken);
-            await BoundedAsync(async ct => { await sink.ApplyAsync(job.TargetFor(destination), write.Changes, write.Provenance, ct); return true; }, cancellationToken);
+            await OnSinkAsync(destination, async (sink, ct) => { await sink.ApplyAsync(job.TargetFor(destination), write.Changes, write.Provenance, ct); return true; }, cancellationToken);
             return DestinationWriteResult.Success;
         }
         catch (Exception ex)
@@ -66,7 +66,7 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
             var mayHaveWritten = ex is not DestinationChangedException { NothingWritten: true };
             var error = ex is OperationCanceledException && cancellationToken.IsCancellationRequested
                 ? $"sink '{destination.Sink.Name}' ({destination.Sink.Type}) destination '{destination.Destination}': cancelled"
-                : Describe(destination, ex, await ScrubberForAsync(job, destination, CancellationToken.None));
+                : Describe(destination, ex, ScrubberFor(job, destination));
             return new DestinationWriteResult(false, mayHaveWritten, error);
         }
     }
@@ -82,21 +82,20 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
         var touched = PhasesOf(job, snapshot, changes).Where(p => writtenPhases.Contains(p.Key)).SelectMany(p => p.Value.Changes.Changes).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         try
         {
-            var sink = await sinks.OpenAsync(destination.Sink, CancellationToken.None);
             var target = job.TargetFor(destination);
-            var current = await BoundedAsync(ct => sink.ReadAsync(target, ct), CancellationToken.None);
+            var current = await OnSinkAsync(destination, (sink, ct) => sink.ReadAsync(target, ct), CancellationToken.None);
             var back = new Dictionary<string, FlatValue>(current.Values, StringComparer.Ordinal);
             foreach (var key in touched)
             {
                 if (snapshot.Values.TryGetValue(key, out var before)) back[key] = before;
                 else back.Remove(key);
             }
-            await BoundedAsync(async ct => { await sink.RestoreAsync(target, new Snapshot(back, snapshot.Provenance), ct); return true; }, CancellationToken.None);
+            await OnSinkAsync(destination, async (sink, ct) => { await sink.RestoreAsync(target, new Snapshot(back, snapshot.Provenance), ct); return true; }, CancellationToken.None);
             return DestinationWriteResult.Success;
         }
         catch (Exception ex)
         {
-            return new DestinationWriteResult(false, true, "restore failed: " + Describe(destination, ex, await ScrubberForAsync(job, destination, CancellationToken.None)));
+            return new DestinationWriteResult(false, true, "restore failed: " + Describe(destination, ex, ScrubberFor(job, destination)));
         }
     }
 
@@ -106,12 +105,11 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
         Snapshot snapshot;
         try
         {
-            var sink = await sinks.OpenAsync(destination.Sink, cancellationToken);
-            snapshot = await BoundedAsync(ct => sink.ReadAsync(job.TargetFor(destination), ct), cancellationToken);
+            snapshot = await OnSinkAsync(destination, (sink, ct) => sink.ReadAsync(job.TargetFor(destination), ct), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var message = Describe(destination, ex, await ScrubberForAsync(job, destination, cancellationToken));
+            var message = Describe(destination, ex, ScrubberFor(job, destination));
             throw new VarTrackException(new Problem(message) { Sink = destination.Sink.Name, Rule = job.Rule.Name });
         }
         return new DestinationPlan(destination, snapshot, Planner.Plan(job.File.Values, snapshot, PlanOptions.For(job.Rule)));
@@ -180,6 +178,10 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
         };
     }
 
+    /// <summary>Opens the sink and makes one call on it, both bounded: a store that hangs while connecting fails like one that hangs later.</summary>
+    private Task<T> OnSinkAsync<T>(SyncDestination destination, Func<ISink, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        BoundedAsync(async ct => await call(await sinks.OpenAsync(destination.Sink, ct), ct), cancellationToken);
+
     private async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -194,18 +196,14 @@ public sealed class DestinationSync(ISinkProvider sinks, TimeProvider? time = nu
         }
     }
 
-    /// <summary>Every secret that could surface in an error at this destination: the job's values and the sink's resolved settings.</summary>
-    private async Task<SecretScrubber> ScrubberForAsync(SyncJob job, SyncDestination destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every secret that could surface in an error at this destination: the job's values and the sink's resolved
+    /// settings. Built after a failed call, which opened the sink (or tried to), so every setting that resolved is known;
+    /// it never opens the sink itself, so a hung store cannot hang error reporting.
+    /// </summary>
+    private SecretScrubber ScrubberFor(SyncJob job, SyncDestination destination)
     {
         var secrets = job.File.Values.Values.Where(v => v.IsSecret).Select(v => v.Reveal()!).ToList();
-        try
-        {
-            await sinks.OpenAsync(destination.Sink, cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The sink did not open; whatever settings did resolve are still listed below.
-        }
         secrets.AddRange(sinks.SecretsOf(destination.Sink.Name));
         return new SecretScrubber(secrets);
     }
