@@ -19,8 +19,8 @@ public static class VarTrackConnectorsServiceCollectionExtensions
 {
     /// <summary>
     /// With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.
-    /// With a <see cref="StateLocation"/> (servers): the state store (a local folder, or Azure Blob storage) and the Git
-    /// clone cache. Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
+    /// With a <see cref="StateLocation"/> (servers): the state store (a local folder, or Azure Blob storage, which also
+    /// brings Blob-lease destination locks for several instances) and the Git clone cache. Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
     /// </summary>
     public static IServiceCollection AddVarTrackConnectors(this IServiceCollection services, VarTrackConfig config, Func<string, string?>? environment = null, StateLocation? state = null)
     {
@@ -29,6 +29,9 @@ public static class VarTrackConnectorsServiceCollectionExtensions
             services.TryAddSingleton<IStateStore>(_ => state.BlobConnection is { } connection
                 ? BlobStateStore.Create(connection)
                 : new LocalFolderStateStore(Path.Combine(state.Directory, "state")));
+            // Shared state means several instances: destinations are then locked with Blob leases, not in process.
+            if (state.BlobConnection is { } shared)
+                services.TryAddSingleton<IDestinationLocks>(sp => BlobLeaseDestinationLocks.Create(shared, logger: sp.GetService<ILogger<BlobLeaseDestinationLocks>>()));
             services.TryAddSingleton<IGitSource>(sp => new GitCloneSource(config.Git, config.Git.CacheDirectory ?? Path.Combine(state.Directory, "git"),
                 new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetService<ILogger<GitCloneSource>>()));
         }
