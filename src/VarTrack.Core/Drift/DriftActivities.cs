@@ -29,6 +29,7 @@ public sealed class DriftActivities(VarTrackConfig config, ISyncJobSource jobs, 
         {
             var rule = config.Rules.FirstOrDefault(r => r.Name == baseline.Rule);
             if (rule is null || !rule.Drift.Enabled || (request.Rule is not null && request.Rule != rule.Name)) continue;
+            if (request.Destination is { } only && (only.Sink != baseline.Sink || only.Destination != baseline.Destination)) continue;
             if (!config.Sinks.TryGetValue(baseline.Sink, out var sink)) continue;
             targets.Add(new DriftTarget(new DestinationRef(baseline.Sink, baseline.Destination) { Type = sink.Type }, baseline.Rule, baseline.File, baseline.Environment, rule.Drift.SelfHeal));
         }

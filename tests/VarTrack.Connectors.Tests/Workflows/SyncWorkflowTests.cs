@@ -206,6 +206,17 @@ public sealed class SyncWorkflowTests
         Assert.False((await world.ValuesAsync(world._mem)).ContainsKey("db.host"));
     }
 
+    [Fact]
+    public async Task A_drift_request_can_name_one_destination()
+    {
+        var commit = _git.Commit(new Dictionary<string, string?> { [App] = AppYaml("h1") });
+        await SyncWorkflow.RunAsync(_steps, Request(commit, new GitFileChange(App, GitChangeKind.Added)));
+
+        var reports = await DriftWorkflow.RunAsync(_steps, new DriftRequest(null) { Destination = new DestinationRef("other", "other/production") });
+
+        Assert.Equal([("other", DriftState.InSync)], reports.Select(r => (r.Sink, r.State)));
+    }
+
     /// <summary>Changes values the way a person would: without touching VarTrack's provenance.</summary>
     private static async Task HandEditAsync(ISink sink, IReadOnlyDictionary<string, string?> values, bool remove = false)
     {
