@@ -26,7 +26,7 @@ functions=src/VarTrack.Functions/VarTrack.Functions.csproj
 if [ -f "$functions" ]; then
   restore_log=$(mktemp)
   if ! dotnet restore "$functions" --verbosity quiet >"$restore_log" 2>&1; then
-    missing=$(grep -oE "NU110[12]: Unable to find package [A-Za-z0-9_.-]+" "$restore_log" | awk '{print $NF}' | sort -u | paste -sd, - || true)
+    missing=$(grep -oE "NU110[12]: Unable to find package [A-Za-z0-9_.-]+" "$restore_log" | awk '{print $NF}' | sed 's/\.$//' | sort -u | paste -sd, - || true)
     if [ -z "$missing" ]; then cat "$restore_log" >&2; rm -f "$restore_log"; exit 1; fi
     skipped_projects=(src/VarTrack.Functions tests/VarTrack.Functions.Tests)
     echo "Functions: skipped src/VarTrack.Functions and tests/VarTrack.Functions.Tests: the package feed does not have ${missing//,/, } (on a machine with nuget.org they are built and tested too)"
