@@ -27,7 +27,7 @@ public static class ServerRoutes
 
     private static async Task<IResult> WebhookAsync(string platform, HttpContext http, WebhookHandler handler, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(http.Request, options.Value.MaxPayloadBytes, cancellationToken);
+        var body = await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, options.Value.MaxPayloadBytes, cancellationToken);
         if (body is null)
             return Results.Json(new ApiError("payload_too_large", $"the body is larger than {options.Value.MaxPayloadBytes} bytes"), statusCode: StatusCodes.Status413PayloadTooLarge);
         var headers = http.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
@@ -66,7 +66,7 @@ public static class ServerRoutes
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented["Bearer ".Length..]), Encoding.UTF8.GetBytes(token)))
             return Results.Json(new ApiError("unauthorized", "missing or wrong bearer token"), statusCode: StatusCodes.Status401Unauthorized);
 
-        var body = await ReadBodyAsync(http.Request, options.Value.MaxPayloadBytes, cancellationToken);
+        var body = await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, options.Value.MaxPayloadBytes, cancellationToken);
         if (body is null) return Results.Json(new ApiError("payload_too_large", "the body is too large"), statusCode: StatusCodes.Status413PayloadTooLarge);
         ApiSyncRequest? input;
         try
@@ -99,21 +99,6 @@ public static class ServerRoutes
             destinations.Add(new DestinationStatus(baseline.Sink, baseline.Destination, baseline.Rule, baseline.File, baseline.Environment, baseline.Commit, baseline.AppliedAt,
                 baseline.Values.Count, await drift.LoadAsync(baseline.Sink, baseline.Destination, baseline.Rule, baseline.File, cancellationToken)));
         return Results.Json(new { destinations }, StateJson.Options);
-    }
-
-    /// <summary>The body, or null when it exceeds <paramref name="limit"/> (read no further than the limit).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static IResult RateLimited(HttpContext http, RateLimitedException ex)

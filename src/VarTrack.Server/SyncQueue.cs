@@ -88,24 +88,11 @@ public sealed class SyncQueue(SyncRecordStore records, WorkflowHost workflows, R
                 if (!run.IsCancellationRequested) logger.LogError(ex, "sync {SyncId} failed unexpectedly", request.SyncId);
             }
             await records.SaveAsync(record, CancellationToken.None);
-            Log(record);
+            SyncRecordLog.Write(logger, record);
         }
         finally
         {
             Interlocked.Decrement(ref _running);
         }
-    }
-
-    private void Log(SyncRecord record)
-    {
-        foreach (var file in record.Files)
-        {
-            foreach (var problem in file.Problems)
-                logger.LogWarning("sync {SyncId} {File} ({Rule}): {Problem}", record.Id, file.File, file.Rule, problem);
-            foreach (var sink in file.Sinks)
-                logger.LogInformation("sync {SyncId} {File} ({Rule}, {Environment}) -> {Sink} {Destination}: {Outcome}{Error}",
-                    record.Id, file.File, file.Rule, file.Environment, sink.Sink, sink.Destination, sink.Outcome, sink.Error is null ? "" : " " + sink.Error);
-        }
-        logger.LogInformation("sync {SyncId} {State}{Error}", record.Id, record.State, record.Error is null ? "" : ": " + record.Error);
     }
 }

@@ -15,15 +15,7 @@ public static class SyncOrchestrator
     {
         var logger = context.CreateReplaySafeLogger(typeof(SyncOrchestrator).FullName!);
         var record = await SyncWorkflow.RunAsync(new DurableWorkflowSteps(context), request);
-        foreach (var file in record.Files)
-        {
-            foreach (var problem in file.Problems)
-                logger.LogWarning("sync {SyncId} {File} ({Rule}): {Problem}", record.Id, file.File, file.Rule, problem);
-            foreach (var sink in file.Sinks)
-                logger.LogInformation("sync {SyncId} {File} ({Rule}, {Environment}) -> {Sink} {Destination}: {Outcome}{Error}",
-                    record.Id, file.File, file.Rule, file.Environment, sink.Sink, sink.Destination, sink.Outcome, sink.Error is null ? "" : " " + sink.Error);
-        }
-        logger.LogInformation("sync {SyncId} {State}{Error}", record.Id, record.State, record.Error is null ? "" : ": " + record.Error);
+        SyncRecordLog.Write(logger, record);
         return record;
     }
 }

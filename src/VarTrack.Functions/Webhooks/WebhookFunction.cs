@@ -25,7 +25,7 @@ public sealed class WebhookFunction(WebhookHandlerFactory handlers, WebhookOptio
         CancellationToken cancellationToken)
     {
         // Stop reading at the limit; the handler checks the size again.
-        var body = await RequestBody.ReadAsync(request, options.MaxPayloadBytes, cancellationToken);
+        var body = await BoundedBody.ReadAsync(request.Body, request.ContentLength, options.MaxPayloadBytes, cancellationToken);
         if (body is null)
             return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"the body is larger than {options.MaxPayloadBytes} bytes");
 
