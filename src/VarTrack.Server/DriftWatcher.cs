@@ -36,18 +36,7 @@ public sealed class DriftWatcher(VarTrackConfig config, WorkflowHost workflows, 
         try
         {
             foreach (var report in await DriftWorkflow.RunAsync(workflows.Steps(cancellationToken), new DriftRequest(rule)))
-            {
-                if (report.State is DriftState.InSync) continue;
-                var delta = string.Join(", ", report.Keys.Select(k => k.Kind switch
-                {
-                    Core.Planning.ChangeKind.Add => $"+{k.Key}={k.After ?? "null"}",
-                    Core.Planning.ChangeKind.Remove => $"-{k.Key} (was {k.Before ?? "null"})",
-                    _ => $"~{k.Key}: {k.Before ?? "null"} -> {k.After ?? "null"}",
-                }));
-                logger.LogWarning("drift at sink {Sink} destination {Destination} ({Rule} {File}): {State} {Added} added, {Changed} changed, {Removed} removed [{Delta}]{Error}",
-                    report.Sink, report.Destination, report.Rule, report.File, report.State, report.Added, report.Changed, report.Removed, delta,
-                    report.Error is null ? "" : " " + report.Error);
-            }
+                DriftReportLog.Write(logger, report);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

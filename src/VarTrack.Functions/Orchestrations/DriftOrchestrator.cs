@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using VarTrack.Core.Drift;
-using VarTrack.Core.Planning;
 
 namespace VarTrack.Functions.Orchestrations;
 
@@ -16,19 +15,7 @@ public static class DriftOrchestrator
     {
         var logger = context.CreateReplaySafeLogger(typeof(DriftOrchestrator).FullName!);
         var reports = await DriftWorkflow.RunAsync(new DurableWorkflowSteps(context), request);
-        foreach (var report in reports.Where(r => r.State != DriftState.InSync))
-        {
-            // Values in reports are already masked for secret keys.
-            var delta = string.Join(", ", report.Keys.Select(k => k.Kind switch
-            {
-                ChangeKind.Add => $"+{k.Key}={k.After ?? "null"}",
-                ChangeKind.Remove => $"-{k.Key} (was {k.Before ?? "null"})",
-                _ => $"~{k.Key}: {k.Before ?? "null"} -> {k.After ?? "null"}",
-            }));
-            logger.LogWarning("drift at sink {Sink} destination {Destination} ({Rule} {File}): {State} {Added} added, {Changed} changed, {Removed} removed [{Delta}]{Error}",
-                report.Sink, report.Destination, report.Rule, report.File, report.State, report.Added, report.Changed, report.Removed, delta,
-                report.Error is null ? "" : " " + report.Error);
-        }
+        foreach (var report in reports) DriftReportLog.Write(logger, report);
         return new DriftRun(request.Rule, reports);
     }
 }
