@@ -42,7 +42,7 @@ public static class VarTrackCoreServiceCollectionExtensions
             sp.GetService<IGitSource>(), sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new SyncActivities(sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<DestinationSync>(),
             sp.GetRequiredService<SnapshotStore>(), sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SyncResolver(config, sp.GetRequiredService<ConfigPipeline>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<IStateStore>()));
+        services.TryAddSingleton(sp => new SyncResolver(config, sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<IStateStore>()));
         services.TryAddSingleton(sp => new DriftActivities(config, sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<DestinationSync>(),
             sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<DriftReportStore>(), sp.GetRequiredService<SyncRecordStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>

@@ -72,6 +72,7 @@ public sealed class StoredJobSource(VarTrackConfig config, ConfigPipeline pipeli
 
         var resolved = await SecretResolver.ResolveAsync(references, secrets, rule.Separator, file.File, rule.Name, cancellationToken);
         var rendered = new RenderedFile(file.File, rule.Name, file.Environment, resolved);
+        ReservedKeys.Check(rendered);
         var destinations = file.Destinations.Select(d => new SyncDestination(config.Sinks[d.Sink], d.Destination)).ToList();
         var job = new SyncJob(rule, rendered, destinations) { Commit = file.Commit, CommitTime = file.CommitTime };
         return new LoadedFile(job, references.ToDictionary(v => v.Key, v => v.Value.PlainText, StringComparer.Ordinal), history);

@@ -10,9 +10,9 @@ namespace VarTrack.Core.Workflows;
 /// <summary>
 /// The first and last activities of a sync: resolve the request at its exact commit into the files to sync (the
 /// payload's changed files, else a diff against the commit last applied for that ref; only files some rule's globs
-/// track; each validated without resolving secrets), and afterwards remember the commit applied.
+/// track; each validated by loading it through the job source), and afterwards remember the commit applied.
 /// </summary>
-public sealed class SyncResolver(VarTrackConfig config, ConfigPipeline pipeline, IGitSource git, IStateStore state)
+public sealed class SyncResolver(VarTrackConfig config, ISyncJobSource jobs, IGitSource git, IStateStore state)
 {
     public const string Resolve = "sync-resolve";
     public const string Finish = "sync-finish";
@@ -47,16 +47,8 @@ public sealed class SyncResolver(VarTrackConfig config, ConfigPipeline pipeline,
             var environment = EnvironmentResolver.Resolve(rule.Environment, source, change.Path);
             try
             {
-                if (change.Kind != GitChangeKind.Deleted)
-                {
-                    var content = await git.ReadFileAsync(remote, commit.Sha, change.Path, cancellationToken)
-                                  ?? throw new VarTrackException(new Problem($"'{change.Path}' does not exist at commit {commit.Sha}"));
-                    var rendered = await pipeline.TransformAsync(new RenderRequest(change.Path, content, rule, source) { Repository = request.Repository }, cancellationToken);
-                    environment = rendered.Environment;
-                    ReservedKeys.Check(rendered);
-                }
                 var values = new TemplateValues(environment, rule.Name, change.Path) { Tenant = rule.Tenant, Branch = source.BranchName, Repository = request.Repository };
-                files.Add(new FileSync(request.SyncId, rule.Name, change.Path, environment,
+                var file = new FileSync(request.SyncId, rule.Name, change.Path, environment,
                     SyncDestination.For(config, rule, values).Select(d => new DestinationRef(d.Sink.Name, d.Destination) { Type = d.Sink.Type }).DistinctBy(d => d.LockKey).ToList())
                 {
                     Repository = request.Repository,
@@ -65,7 +57,11 @@ public sealed class SyncResolver(VarTrackConfig config, ConfigPipeline pipeline,
                     Commit = commit.Sha,
                     CommitTime = commit.Time,
                     Deleted = change.Kind == GitChangeKind.Deleted,
-                });
+                };
+                // Validates the file (read, parse, schema, reserved keys, secrets) by loading it the way the plan and
+                // write activities will, so they find it in the job source's cache instead of parsing it again.
+                if (!file.Deleted) await jobs.LoadAsync(file, cancellationToken);
+                files.Add(file);
             }
             catch (VarTrackException ex)
             {

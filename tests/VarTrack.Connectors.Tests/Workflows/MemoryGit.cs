@@ -11,6 +11,11 @@ public sealed class MemoryGit : IGitSource
 
     public string? Head { get; private set; }
 
+    /// <summary>How many file reads were asked for (a sync should read and parse each file once).</summary>
+    public int Reads => _reads;
+
+    private int _reads;
+
     /// <summary>Applies changes (null content = delete) on top of the head and returns the new commit id.</summary>
     public string Commit(IReadOnlyDictionary<string, string?> changes)
     {
@@ -28,8 +33,11 @@ public sealed class MemoryGit : IGitSource
             ? Task.FromResult(new GitCommitInfo(commit, c.Time))
             : throw new VarTrackException(new Problem($"repository '{remote.Repository}': commit {commit} not found at {remote.CloneUrl}"));
 
-    public Task<byte[]?> ReadFileAsync(GitRemote remote, string commit, string path, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_commits[commit].Files.TryGetValue(path, out var text) ? System.Text.Encoding.UTF8.GetBytes(text) : null);
+    public Task<byte[]?> ReadFileAsync(GitRemote remote, string commit, string path, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        return Task.FromResult(_commits[commit].Files.TryGetValue(path, out var text) ? System.Text.Encoding.UTF8.GetBytes(text) : null);
+    }
 
     public Task<IReadOnlyList<GitFileChange>> DiffAsync(GitRemote remote, string? fromCommit, string toCommit, CancellationToken cancellationToken = default)
     {

@@ -57,7 +57,7 @@ public sealed class SyncWorkflowTests
         var jobs = new StoredJobSource(_config, pipeline, secrets, _git, baselines, time);
         var destinations = new DestinationSync(sinks, time);
         var table = new ActivityTable();
-        new SyncResolver(_config, pipeline, _git, _state).AddTo(table);
+        new SyncResolver(_config, jobs, _git, _state).AddTo(table);
         new SyncActivities(jobs, destinations, new SnapshotStore(_state), baselines, time).AddTo(table);
         new DriftActivities(_config, jobs, destinations, baselines, new DriftReportStore(_state), new SyncRecordStore(_state), time).AddTo(table);
         _steps = new RecordingSteps(new InProcessWorkflowSteps(table, new InProcessDestinationLocks(), time));
@@ -86,6 +86,7 @@ public sealed class SyncWorkflowTests
         Assert.Equal(expected, await ValuesAsync(_mem));
         Assert.Equal(expected, await ValuesAsync(_other));
         Assert.Equal(["sync-resolve", "sync-plan", "sync-plan", "sync-write", "sync-write", "sync-record", "sync-finish"], _steps.Activities);
+        Assert.Equal(1, _git.Reads); // validated once at resolve; plan, write and record reuse the loaded job
         Assert.NotEmpty(_steps.History);
         Assert.All(_steps.History, entry => Assert.DoesNotContain(Secret, entry));
         var recordJson = JsonSerializer.Serialize(record, StateJson.Options);
@@ -131,6 +132,24 @@ public sealed class SyncWorkflowTests
         Assert.Contains("duplicate key 'host'", problem);
         Assert.Equal(["sync-resolve"], _steps.Activities);
         Assert.Empty(await ValuesAsync(_mem));
+    }
+
+    [Fact]
+    public async Task A_reserved_key_or_an_unresolvable_secret_makes_the_file_invalid_before_anything_is_planned()
+    {
+        var commit = _git.Commit(new Dictionary<string, string?>
+        {
+            [App] = "__vartrack_owner: me\n",
+            ["config/b.yaml"] = "token: \"@secret(kv/missing#token)\"\n",
+        });
+
+        var record = await SyncWorkflow.RunAsync(_steps, Request(commit, new GitFileChange(App, GitChangeKind.Added), new GitFileChange("config/b.yaml", GitChangeKind.Added)));
+
+        Assert.Equal(SyncState.Failed, record.State);
+        var problems = record.Files.ToDictionary(f => f.File, f => string.Join(" | ", f.Problems));
+        Assert.Contains("key '__vartrack_owner' is reserved", problems[App]);
+        Assert.Contains("kv/missing", problems["config/b.yaml"]);
+        Assert.Equal(["sync-resolve"], _steps.Activities);
     }
 
     [Fact]
