@@ -30,9 +30,15 @@ public sealed class SyncQueue(SyncRecordStore records, WorkflowHost workflows, R
         return true;
     }
 
+    /// <summary>Recovers before the host starts accepting requests, so a new delivery is never enqueued twice.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RecoverAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken);
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.Workers)).Select(_ => WorkAsync(stoppingToken));
         await Task.WhenAll(workers);
     }
