@@ -267,6 +267,22 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
         Assert.Equal("db.api", (await server.RedisValuesAsync(repo))["database.host"]);
     }
 
+    [Theory]
+    [InlineData("{\"repository\":\"e2e/x\",\"ref\":\"refs/heads/main\",\"commit\":\"not-hex\",\"clone_url\":\"http://x\"}", "'commit' must be a commit id")]
+    [InlineData("{\"ref\":\"refs/heads/main\",\"commit\":\"abcdef1\",\"clone_url\":\"http://x\"}", "'repository' is missing")]
+    [InlineData("{\"repository\":\"e2e/x\",\"ref\":\"refs/heads/main\",\"commit\":\"abcdef1\",\"files\":[\"../etc/passwd\"],\"clone_url\":\"http://x\"}", "'files' must list paths relative")]
+    [InlineData("{\"repository\":\"e2e/x\",\"ref\":\"refs/heads/main\",\"commit\":\"abcdef1\"}", "'clone_url' is missing")]
+    [InlineData("{\"repository\": [1]", "the body is not the expected JSON")]
+    public async Task The_api_refuses_a_malformed_sync_request_naming_the_field(string body, string message)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/syncs") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningServer.ApiToken);
+        var (status, answer) = await server.SendAsync(request);
+
+        Assert.Equal(400, status);
+        Assert.Contains(message, answer.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Status_routes_answer_malformed_ids_and_health()
     {

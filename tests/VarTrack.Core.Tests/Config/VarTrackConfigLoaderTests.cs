@@ -620,4 +620,54 @@ public sealed class VarTrackConfigLoaderTests : IDisposable
         Assert.True(rule.TracksFile("x/y.yaml"));
         Assert.Equal(_folder, config.BaseDirectory);
     }
+
+    [Fact]
+    public void The_git_section_sets_the_clone_cache_and_credentials_first_match_wins()
+    {
+        System.IO.File.WriteAllText(Path.Combine(_folder, "deploy_key"), "key");
+        var git = Load("""
+            git:
+              cache_directory: cache/git
+              max_repositories: 5
+              max_size_mb: 100
+              fetch_timeout: 30s
+              clone_url: "https://git.example/{repository}.git"
+              credentials:
+                - repositories: ["acme/*"]
+                  token: ${GIT_TOKEN}
+                - ssh_key: deploy_key
+                  ssh_host_key: "SHA256:abc"
+            """).Git;
+
+        Assert.Equal((Path.Combine(_folder, "cache", "git"), 5, 100L * 1024 * 1024, TimeSpan.FromSeconds(30)),
+            (git.CacheDirectory, git.MaxRepositories, git.MaxCacheBytes, git.FetchTimeout));
+        Assert.Equal("https://git.example/{repository}.git", git.CloneUrl);
+        Assert.Equal(["GIT_TOKEN"], git.CredentialFor("acme/app")!.Token!.EnvironmentVariables);
+        Assert.Equal((Path.Combine(_folder, "deploy_key"), "SHA256:abc"), (git.CredentialFor("other/x")!.SshKey, git.CredentialFor("other/x")!.SshHostKey));
+        Assert.Equal(GitSettings.Default, Load("version: 1\n").Git);
+    }
+
+    [Fact]
+    public void Bad_git_settings_are_named_with_their_position()
+    {
+        var problems = Fails("""
+            git:
+              max_repositories: 0
+              clone_url: "https://git.example/acme.git"
+              credentials:
+                - repositories: ["acme/*"]
+                  username: bot
+                - ssh_key: missing_key
+                  tokn: x
+            """).Select(p => $"{p.Position.Line}: {p.Message}").ToList();
+
+        Assert.Equal(
+        [
+            "2: 'max_repositories' in 'git' must be at least 1",
+            "3: 'clone_url' in 'git' must contain {repository}, e.g. https://github.com/{repository}.git",
+            "5: the 'git' credential at line 5 needs 'token' (HTTPS) or 'ssh_key' (SSH)",
+        ], problems.Take(3));
+        Assert.Contains(problems, p => p.StartsWith("7: 'ssh_key' names 'missing_key', which does not exist", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("8: unknown key 'tokn'", StringComparison.Ordinal));
+    }
 }
