@@ -54,7 +54,7 @@ internal sealed class ServerClient : IDisposable
     public Task<(SyncList Value, string Json)> ListSyncsAsync(int? limit, CancellationToken ct) =>
         SendAsync<SyncList>(HttpMethod.Get, limit is { } n ? $"api/syncs?limit={n}" : "api/syncs", null, ct);
 
-    public Task<(SyncAccepted Value, string Json)> StartSyncAsync(SyncSubmission submission, CancellationToken ct) =>
+    public Task<(SyncAccepted Value, string Json)> StartSyncAsync(SyncApiRequest submission, CancellationToken ct) =>
         SendAsync<SyncAccepted>(HttpMethod.Post, "api/syncs", submission, ct);
 
     public Task<(ServerStatus Value, string Json)> GetStatusAsync(CancellationToken ct) =>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using VarTrack.Core.Drift;
 
 namespace VarTrack.Cli;
 
@@ -27,11 +29,11 @@ internal static class ServerStatusLines
         $"{d.Sink} {d.Destination}  rule={d.Rule} file={d.File} env={d.Environment}  commit {SyncRecordText.Short(d.Commit)} applied {SyncRecordText.Time(d.AppliedAt)}, " +
         $"{d.Keys} keys, drift: {Drift(d.Drift)}";
 
-    private static string Drift(DriftStatus? drift)
+    private static string Drift(DriftReport? drift)
     {
         if (drift is null) return "not checked";
-        var counts = drift.State is "in_sync" or "unreachable" ? "" : $"{drift.Added} added, {drift.Changed} changed, {drift.Removed} removed; ";
-        return $"{drift.State} ({counts}checked {SyncRecordText.Time(drift.CheckedAt)})" +
+        var counts = drift.State is DriftState.InSync or DriftState.Unreachable ? "" : $"{drift.Added} added, {drift.Changed} changed, {drift.Removed} removed; ";
+        return $"{JsonNamingPolicy.SnakeCaseLower.ConvertName(drift.State.ToString())} ({counts}checked {SyncRecordText.Time(drift.CheckedAt)})" +
                (drift.HealedAt is { } healed ? $" healed {SyncRecordText.Time(healed)}" : "") +
                (drift.HealSyncId is { } heal ? $" by {heal}" : "") +
                (drift.Error is { } error ? $"  error: {error}" : "");

@@ -45,7 +45,7 @@ internal sealed class ServerSync
         var tree = GitWorkingTree.Find(context.WorkingDirectory)
                    ?? throw new UsageException($"no Git repository at or above {context.WorkingDirectory}: run 'vt sync --server' inside the repository's working tree");
         var paths = files.Select(f => tree.RepositoryPath(f, context.WorkingDirectory)).Distinct(StringComparer.Ordinal).ToList();
-        var submission = new SyncSubmission(repository, parse.GetValue(options.Ref) ?? await tree.CurrentBranchRefAsync(ct), commit ?? await tree.HeadCommitAsync(ct))
+        var submission = new SyncApiRequest(repository, parse.GetValue(options.Ref) ?? await tree.CurrentBranchRefAsync(ct), commit ?? await tree.HeadCommitAsync(ct))
         {
             Files = paths,
         };

@@ -68,10 +68,10 @@ public static class ServerRoutes
 
         var body = await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, options.Value.MaxPayloadBytes, cancellationToken);
         if (body is null) return Results.Json(new ApiError("payload_too_large", "the body is too large"), statusCode: StatusCodes.Status413PayloadTooLarge);
-        ApiSyncRequest? input;
+        SyncApiRequest? input;
         try
         {
-            input = JsonSerializer.Deserialize<ApiSyncRequest>(body, StateJson.Options);
+            input = JsonSerializer.Deserialize<SyncApiRequest>(body, StateJson.Options);
         }
         catch (JsonException ex)
         {

@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
 using VarTrack.Core.Config;
-using VarTrack.Core.Workflows;
 
-namespace VarTrack.Server;
+namespace VarTrack.Core.Workflows;
 
-/// <summary>The body of <c>POST /api/syncs</c>: which commit of which repository, optionally only some files.</summary>
-public sealed partial record ApiSyncRequest(string? Repository, string? Ref, string? Commit)
+/// <summary>
+/// The body of <c>POST /api/syncs</c> (<c>vt sync --server</c> sends it, the hosts check it): which commit of which
+/// repository, optionally only some files.
+/// </summary>
+public sealed partial record SyncApiRequest(string? Repository, string? Ref, string? Commit)
 {
     public IReadOnlyList<string>? Files { get; init; }
 
