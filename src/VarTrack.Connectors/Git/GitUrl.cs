@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using VarTrack.Core.Sync;
 
 namespace VarTrack.Connectors.Git;
 
@@ -24,13 +25,8 @@ internal static partial class GitUrl
     }
 
     /// <summary>Scrubs every URL in a library's message and removes the secrets we handed to the library, should it echo one.</summary>
-    public static string ScrubText(string text, params string?[] secrets)
-    {
-        var scrubbed = UserInfo().Replace(text, "");
-        foreach (var secret in secrets)
-            if (!string.IsNullOrEmpty(secret)) scrubbed = scrubbed.Replace(secret, "***", StringComparison.Ordinal);
-        return scrubbed;
-    }
+    public static string ScrubText(string text, params string?[] secrets) =>
+        new SecretScrubber(secrets.OfType<string>()).Scrub(UserInfo().Replace(text, ""));
 
     /// <summary>The cache folder of a clone URL: a hash of the scrubbed URL (no credential, stable across token rotation).</summary>
     public static string FolderName(string url) =>
