@@ -22,6 +22,12 @@ public sealed class InProcessWorkflowSteps(ActivityTable activities, IDestinatio
         return new Held(held);
     }
 
+    public async Task DelayAsync(TimeSpan delay, CancellationToken cancelled)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelled);
+        await Task.Delay(delay, time, either.Token);
+    }
+
     public DateTimeOffset UtcNow => time.GetUtcNow();
 
     private static async Task ReleaseAsync(List<IAsyncDisposable> held)

@@ -25,6 +25,8 @@ public sealed class DurableWorkflowSteps(TaskOrchestrationContext context) : IWo
         return await context.Entities.LockEntitiesAsync(entities);
     }
 
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => context.CreateTimer(delay, cancellationToken);
+
     public DateTimeOffset UtcNow => new(context.CurrentUtcDateTime.Ticks, TimeSpan.Zero);
 
     /// <summary>Durable refuses an empty lock set; nothing to lock is nothing to release.</summary>

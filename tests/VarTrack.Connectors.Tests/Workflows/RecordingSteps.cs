@@ -30,5 +30,7 @@ public sealed class RecordingSteps(IWorkflowSteps inner) : IWorkflowSteps
 
     public Task<IAsyncDisposable> LockAsync(IReadOnlyList<string> resources) => inner.LockAsync(resources);
 
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => inner.DelayAsync(delay, cancellationToken);
+
     public DateTimeOffset UtcNow => inner.UtcNow;
 }
