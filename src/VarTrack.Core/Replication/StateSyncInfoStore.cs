@@ -44,6 +44,7 @@ public sealed class StateSyncInfoStore(IStateStore state, string description = "
 
     public async Task<IReadOnlyList<string>> ListGenerationsAsync(string owner, CancellationToken cancellationToken = default)
     {
+        SyncInfoLayout.RequireValidName(owner, "owner");
         var prefix = StateKey.Of(Root, owner, "generations") + "/";
         var keys = await state.ListAsync(StateKey.Of(Root, owner, "generations"), cancellationToken);
         return keys.Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
@@ -54,6 +55,8 @@ public sealed class StateSyncInfoStore(IStateStore state, string description = "
 
     public async Task DeleteGenerationAsync(string owner, string generation, CancellationToken cancellationToken = default)
     {
+        SyncInfoLayout.RequireValidName(owner, "owner");
+        SyncInfoLayout.RequireValidName(generation, "generation");
         foreach (var key in await state.ListAsync(StateKey.Of(Root, owner, "generations", generation), cancellationToken))
             await state.DeleteAsync(key, cancellationToken);
     }
@@ -61,10 +64,10 @@ public sealed class StateSyncInfoStore(IStateStore state, string description = "
     public Task DeleteIndexAsync(string owner, CancellationToken cancellationToken = default) =>
         state.DeleteAsync(IndexKey(owner), cancellationToken);
 
-    private static string IndexKey(string owner) => StateKey.Of(Root, owner, "index.json");
+    private static string IndexKey(string owner) => StateKey.Of(Root, SyncInfoLayout.RequireValidName(owner, "owner"), "index.json");
 
     private static string BucketKey(string owner, string generation, int bucket) =>
-        StateKey.Of(Root, owner, "generations", generation, SyncInfoLayout.BucketName(bucket));
+        StateKey.Of(Root, SyncInfoLayout.RequireValidName(owner, "owner"), "generations", SyncInfoLayout.RequireValidName(generation, "generation"), SyncInfoLayout.BucketName(bucket));
 
     private static string TagOf(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }
