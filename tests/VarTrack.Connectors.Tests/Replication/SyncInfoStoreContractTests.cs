@@ -20,6 +20,9 @@ public abstract class SyncInfoStoreContractTests
     /// </summary>
     protected virtual bool PublishIsExclusiveAcrossInstances => true;
 
+    /// <summary>The largest bucket the backend takes; Consul limits a value to 512 KiB by default.</summary>
+    protected virtual int LargestBucket => 1024 * 1024 + 3;
+
     protected ISyncInfoStore Store => _store ??= CreateStore();
 
     /// <summary>This test's own owner.</summary>
@@ -140,7 +143,7 @@ public abstract class SyncInfoStoreContractTests
         var other = NewName("g");
         var binary = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         var withBom = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Bytes("{\"a\":\"ü ✓\"}\r\n")).ToArray();
-        var large = new byte[1024 * 1024 + 3];
+        var large = new byte[LargestBucket];
         new Random(7).NextBytes(large);
 
         await Store.WriteBucketAsync(Owner, generation, 0, binary);
@@ -218,6 +221,21 @@ public abstract class SyncInfoStoreContractTests
         var index = await Store.ReadIndexAsync(Owner);
         Assert.Equal("index naming kept", Text(index?.Data));
         Assert.Equal(tag, index?.Tag);
+    }
+
+    [Fact]
+    public async Task Deleting_a_generation_leaves_a_generation_whose_name_starts_with_its_name()
+    {
+        await Store.WriteBucketAsync(Owner, "g1", 0, Bytes("g1"));
+        await Store.WriteBucketAsync(Owner, "g10", 0, Bytes("g10"));
+        await Store.WriteBucketAsync(Owner, "g1-b", 0, Bytes("g1-b"));
+
+        await Store.DeleteGenerationAsync(Owner, "g1");
+
+        Assert.Null(await Store.ReadBucketAsync(Owner, "g1", 0));
+        Assert.Equal("g10", Text(await Store.ReadBucketAsync(Owner, "g10", 0)));
+        Assert.Equal("g1-b", Text(await Store.ReadBucketAsync(Owner, "g1-b", 0)));
+        Assert.Equal(["g1-b", "g10"], (await Store.ListGenerationsAsync(Owner)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
