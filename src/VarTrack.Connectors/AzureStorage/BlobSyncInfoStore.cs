@@ -215,11 +215,12 @@ public sealed class BlobSyncInfoStore : ISyncInfoStore
         }
     }
 
-    // 412: the ETag no longer matches (or If-None-Match * lost a race); 409 BlobAlreadyExists: If-None-Match * on an
-    // existing index. With an expected tag, a 404 means the index (or its whole container) was deleted since it was read:
-    // that is another writer's change too.
+    // 412 ConditionNotMet: the ETag no longer matches (or If-None-Match * lost a race); 409 BlobAlreadyExists:
+    // If-None-Match * on an existing index. With an expected tag, a 404 means the index (or its whole container) was
+    // deleted since it was read: that is another writer's change too. Other 412s (a lease someone holds on the index)
+    // are failures to report, not a publish that lost.
     private static bool IsConflict(RequestFailedException ex, string? expectedTag) =>
-        ex.Status == 412
+        (ex.Status == 412 && ex.ErrorCode == BlobErrorCode.ConditionNotMet.ToString())
         || (ex.Status == 409 && ex.ErrorCode == BlobErrorCode.BlobAlreadyExists.ToString())
         || (ex.Status == 404 && expectedTag is not null);
 

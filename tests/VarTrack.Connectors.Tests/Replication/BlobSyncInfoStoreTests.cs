@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using VarTrack.Connectors.AzureStorage;
 using VarTrack.Connectors.Tests.AzureStorage;
 using VarTrack.Connectors.Tests.Sinks;
@@ -68,6 +69,32 @@ public sealed class BlobSyncInfoStoreTests(AzuriteContainer container) : SyncInf
         await Assert.ThrowsAsync<SyncInfoConflictException>(() => Store.WriteIndexAsync(Owner, Bytes("next"), tag));
 
         Assert.Equal("edited by hand", Text((await Store.ReadIndexAsync(Owner))?.Data));
+    }
+
+    [Fact]
+    public async Task A_lease_someone_holds_is_reported_as_a_failure_naming_the_blob_not_as_a_conflict()
+    {
+        var generation = NewName("g");
+        for (var bucket = 0; bucket < 6; bucket++) await Store.WriteBucketAsync(Owner, generation, bucket, Bytes("x"));
+        var tag = await Store.WriteIndexAsync(Owner, Bytes("index"), expectedTag: null);
+        var bucketLease = container.Container.GetBlobClient($"{Owner}/generations/{generation}/bucket-0003.json").GetBlobLeaseClient();
+        var indexLease = container.Container.GetBlobClient($"{Owner}/index.json").GetBlobLeaseClient();
+        await bucketLease.AcquireAsync(TimeSpan.FromSeconds(15));
+        await indexLease.AcquireAsync(TimeSpan.FromSeconds(15));
+        try
+        {
+            var delete = await Assert.ThrowsAsync<VarTrackException>(() => Store.DeleteGenerationAsync(Owner, generation));
+            Assert.Equal($"cannot delete the sync info blob '{container.Name}/{Owner}/generations/{generation}/bucket-0003.json': storage answered 412 LeaseIdMissing", delete.Message);
+
+            var publish = await Assert.ThrowsAsync<VarTrackException>(() => Store.WriteIndexAsync(Owner, Bytes("next"), tag));
+            Assert.Equal($"cannot publish the sync info index '{container.Name}/{Owner}/index.json': storage answered 412 LeaseIdMissing", publish.Message);
+            Assert.Equal("index", Text((await Store.ReadIndexAsync(Owner))?.Data));
+        }
+        finally
+        {
+            await bucketLease.ReleaseAsync();
+            await indexLease.ReleaseAsync();
+        }
     }
 
     [Fact]
