@@ -83,7 +83,8 @@ internal static class AgeArmor
         }
         var text = base64.ToString();
         var padding = text.Length - text.TrimEnd('=').Length;
-        if (text.Length % 4 != 0 || padding > 2 || text.IndexOf('=') < text.Length - padding)
+        var firstPad = text.IndexOf('=');
+        if (text.Length % 4 != 0 || padding > 2 || (firstPad >= 0 && firstPad < text.Length - padding))
             throw Problem(null, start, "ascii armor base64 is not correctly padded with '=' (truncated, or '=' inside the data)");
         byte[] binary;
         try

@@ -43,6 +43,8 @@ internal sealed class AgeHeader
             throw new AgeFormatException($"not an age file: it does not start with '{VersionLine}'", 1, 0);
         var reader = new LineReader(file);
         var version = reader.Next();
+        if (version.Text.SequenceEqual(Encoding.ASCII.GetBytes(VersionLine + "\r")))
+            throw new AgeFormatException("age header line 1: carriage return after the version line (age headers use LF line endings only)", 1, VersionLine.Length);
         if (!version.Text.SequenceEqual(Encoding.ASCII.GetBytes(VersionLine)))
         {
             var name = version.Text[VersionPrefix.Length..];
@@ -56,7 +58,7 @@ internal sealed class AgeHeader
             if (line.Text.StartsWith("---"u8))
                 return ParseMacLine(line, stanzas, reader.Position);
             if (line.Text.StartsWith("->"u8))
-                stanzas.Add(ParseStanza(line, reader));
+                stanzas.Add(ParseStanza(line, ref reader));
             else
                 throw Problem(line, 0, "expected a recipient stanza ('-> ...') or the header MAC line ('--- ...')");
         }
@@ -100,7 +102,7 @@ internal sealed class AgeHeader
         return new AgeHeader(stanzas, line.Offset + 3, mac, line.Number, payloadOffset);
     }
 
-    private static AgeStanza ParseStanza(Line line, LineReader reader)
+    private static AgeStanza ParseStanza(Line line, ref LineReader reader)
     {
         if (!line.Text.StartsWith("-> "u8))
             throw Problem(line, 2, "a recipient stanza line must start with '-> ' followed by its arguments");
@@ -135,7 +137,7 @@ internal sealed class AgeHeader
         }
         if (!AgeBase64.TryDecode(body.ToArray(), out var decoded, out var error))
             throw Problem(line, 0, $"the stanza body {error}");
-        return new AgeStanza(arguments, decoded, line.Number);
+        return new AgeStanza(arguments, decoded, line.Number, line.Offset);
     }
 
     // The base64 alphabet check with errors that point at the character (a CR from CRLF line endings is the usual one).

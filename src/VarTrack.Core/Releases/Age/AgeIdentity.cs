@@ -67,7 +67,7 @@ public sealed class AgeIdentity
     public string ExportIdentityFile(DateTimeOffset created)
     {
         var text = new StringBuilder();
-        text.Append("# created: ").Append(created.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("# created: ").Append(created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append('\n');
         text.Append("# public key: ").Append(Recipient).Append('\n');
         text.Append(ExportSecretKey()).Append('\n');
         return text.ToString();

@@ -57,8 +57,10 @@ internal static class AgePayload
         if (sealedChunks.IsEmpty)
             throw new AgeFormatException($"age payload is truncated: no chunk follows the payload nonce (offset {sealedOffset})", offset: sealedOffset);
 
+        // Room for every full chunk plus what the last piece can hold (nothing when it is shorter than a tag).
         var chunkCount = (sealedChunks.Length + SealedChunkSize - 1) / SealedChunkSize;
-        var output = new byte[Math.Max(0, sealedChunks.Length - chunkCount * AgeCrypto.TagSize)];
+        var lastPiece = sealedChunks.Length - (chunkCount - 1) * SealedChunkSize;
+        var output = new byte[(chunkCount - 1) * ChunkSize + Math.Max(0, lastPiece - AgeCrypto.TagSize)];
         var cipher = new ChaCha20Poly1305();
         Span<byte> chunkNonce = stackalloc byte[12];
         int read = 0, written = 0;

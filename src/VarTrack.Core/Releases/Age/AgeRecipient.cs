@@ -28,6 +28,8 @@ public sealed class AgeRecipient : IEquatable<AgeRecipient>
         var shown = secret ? "AGE-SECRET-KEY-1***" : trimmed.Length <= 100 ? trimmed : trimmed[..100] + "...";
         if (secret)
             throw new AgeFormatException($"invalid age recipient '{shown}': this is a secret identity, not a recipient (give the 'age1...' public key)");
+        if (trimmed.StartsWith("ssh-", StringComparison.Ordinal) || trimmed.StartsWith("ecdsa-", StringComparison.Ordinal))
+            throw new AgeFormatException($"invalid age recipient '{shown}': SSH public keys are not supported as recipients (give an 'age1...' key)");
         if (!Bech32.TryDecode(trimmed, out var hrp, out var key, out var error))
             throw new AgeFormatException($"invalid age recipient '{shown}': it {error}");
         if (hrp != Hrp)

@@ -33,7 +33,7 @@ internal static class Bech32
             var c = text[i];
             if (c < 33 || c > 126)
             {
-                error = $"character {i + 1} is not printable ASCII";
+                error = $"has a character that is not printable ASCII at position {i + 1}";
                 return false;
             }
             if (c is >= 'a' and <= 'z') hasLower = true;
@@ -63,7 +63,7 @@ internal static class Bech32
             var index = Charset.IndexOf(lower[separator + 1 + i]);
             if (index < 0)
             {
-                error = $"character {separator + 2 + i} is not a bech32 character";
+                error = $"has a character that is not in the bech32 alphabet at position {separator + 2 + i}";
                 return false;
             }
             values[i] = (byte)index;

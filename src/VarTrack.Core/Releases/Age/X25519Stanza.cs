@@ -101,5 +101,5 @@ internal static class X25519Stanza
     }
 
     private static AgeFormatException Malformed(AgeStanza stanza, string problem) =>
-        new($"age header line {stanza.Line}: X25519 stanza {problem}", stanza.Line);
+        new($"age header line {stanza.Line}: X25519 stanza {problem}", stanza.Line, stanza.Offset);
 }
