@@ -14,6 +14,9 @@ public sealed class AgeTool : IDisposable
 
     public AgeTool() => Directory.CreateDirectory(_directory);
 
+    /// <summary>A path in this tool's temp folder (not created).</summary>
+    public string PathOf(string name) => Path.Combine(_directory, name);
+
     /// <summary>Writes <paramref name="content"/> to a fresh file in this tool's temp folder and returns its path.</summary>
     public string WriteFile(string name, byte[] content)
     {
