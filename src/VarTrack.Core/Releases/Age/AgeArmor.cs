@@ -48,6 +48,8 @@ internal static class AgeArmor
         if (!block.EndsWith(endBytes))
             throw Problem(null, start + block.Length, $"ascii armor must end with '{EndLine}' (only whitespace may follow it)");
         var inner = block[afterBegin..^endBytes.Length];
+        if (inner.IsEmpty)
+            throw Problem(firstLine + 1, start + afterBegin, "ascii armor contains no data");
         if (!inner.EndsWith("\n"u8))
             throw Problem(null, start + block.Length - endBytes.Length, $"ascii armor end line '{EndLine}' must start on its own line");
 
@@ -61,8 +63,6 @@ internal static class AgeArmor
             lines.Add((at, length));
             at += length + 1;
         }
-        if (lines.Count == 0)
-            throw Problem(firstLine + 1, lineOffset, "ascii armor contains no data");
         for (var i = 0; i < lines.Count; i++)
         {
             lineNumber++;

@@ -201,4 +201,23 @@ public sealed class AgeTamperingTests
         Assert.Equal(line, error.HeaderLine);
         Assert.NotNull(error.Offset);
     }
+
+    [Fact]
+    public void Every_truncation_of_a_small_file_is_refused_with_an_age_error()
+    {
+        var small = AgeEncryption.Encrypt("a small file"u8, [Identity.Recipient]);
+        var armored = AgeEncryption.Encrypt("a small file"u8, [Identity.Recipient], armor: true);
+        for (var length = 0; length < small.Length; length++)
+            Refused(small[..length]);
+        // Cutting only trailing whitespace off armor leaves a valid file; every other cut is refused.
+        for (var length = 0; length < armored.Length - 1; length++)
+            Refused(armored[..length]);
+    }
+
+    [Fact]
+    public void Armor_without_data_is_refused()
+    {
+        var error = Refused("-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----\n"u8.ToArray());
+        Assert.Equal("ascii armor contains no data (line 2)", error.Message);
+    }
 }
