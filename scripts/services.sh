@@ -132,6 +132,11 @@ CFG
   launch sshd "$ssh_port" /usr/sbin/sshd -D -e -f "$d/sshd_config"
 }
 
+# Command-line tools the tests use without a server: age (interop tests of the age file encryption).
+ensure_tools() {
+  ensure_apt age age
+}
+
 start_githttp() {
   ensure_apt lighttpd lighttpd
   local d="$dir/githttp"
@@ -193,6 +198,7 @@ mkdir -p "$dir/pids" "$dir/logs" "$dir/data"
 case "$cmd" in
   start)
     start_redis; start_zookeeper; start_azurite; start_s3; start_ssh; start_githttp
+    ensure_tools
     print_env >"$dir/env"
     log "all services up (settings in $dir/env):"
     print_env
