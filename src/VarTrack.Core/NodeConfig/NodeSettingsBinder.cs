@@ -133,7 +133,7 @@ internal static partial class NodeSettingsBinder
         var sharedFiles = FileMap(b, map, "shared_files", what, type);
         foreach (var path in nodeFiles.Keys.Intersect(sharedFiles.Keys, StringComparer.Ordinal))
             b.Add(map["shared_files"]!.Position, $"payload path '{path}' is in both 'node_files' and 'shared_files' of {what}");
-        if (type == NodeMaterializerType.Template && nodeFiles.Count == 0 && sharedFiles.Count == 0 && map.TryGetEntry("type", out _))
+        if (type == NodeMaterializerType.Template && !map.TryGetEntry("node_files", out _) && !map.TryGetEntry("shared_files", out _))
             b.Add(map.Position, $"{what} (type template) needs 'node_files' or 'shared_files' (payload path: template file)");
         if (type == NodeMaterializerType.Template && source is { IsGit: false, Folder: { } folder })
             foreach (var (key, template, position) in nodeFiles.Values.Concat(sharedFiles.Values))
