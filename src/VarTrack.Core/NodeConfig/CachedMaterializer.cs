@@ -9,7 +9,7 @@ namespace VarTrack.Core.NodeConfig;
 /// </summary>
 public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) : IMaterializer
 {
-    private readonly ConcurrentDictionary<string, Task<Materialization>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Materialization>>> _running = new(StringComparer.Ordinal);
     private readonly LinkedList<(string Key, MaterializationReady Ready)> _ready = new();
     private readonly Lock _lock = new();
 
@@ -28,12 +28,14 @@ public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) :
                     return entry.Value.Ready;
                 }
         }
-        // Not bound to one caller's token: other callers may be waiting for the same work.
-        var work = _running.GetOrAdd(key, _ => RunAsync(key, snapshot));
-        return await work.WaitAsync(cancellationToken);
+        // Not bound to one caller's token: other callers may be waiting for the same work. Lazy, so the work starts
+        // only after it is in the map, and its removal can never precede its insertion.
+        Lazy<Task<Materialization>>? mine = null;
+        mine = new Lazy<Task<Materialization>>(() => RunAsync(key, snapshot, mine!));
+        return await _running.GetOrAdd(key, mine).Value.WaitAsync(cancellationToken);
     }
 
-    private async Task<Materialization> RunAsync(string key, NodeSnapshot snapshot)
+    private async Task<Materialization> RunAsync(string key, NodeSnapshot snapshot, Lazy<Task<Materialization>> self)
     {
         await Task.Yield();
         try
@@ -49,7 +51,7 @@ public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) :
         }
         finally
         {
-            _running.TryRemove(key, out _);
+            _running.TryRemove(KeyValuePair.Create(key, self));
         }
     }
 }
