@@ -68,7 +68,7 @@ public sealed class NodeConfigService
         switch (await MaterializeAsync(snapshot, cancellationToken))
         {
             case MaterializationNotReady notReady:
-                return NotReady(notReady.Reason);
+                return notReady.MissingReasons.TryGetValue(identifier, out var never) ? Missing(identifier, never) : NotReady(notReady.Reason);
             case MaterializationMissing missing:
                 return Missing(identifier, missing.Reason);
             case MaterializationReady ready:
@@ -101,7 +101,7 @@ public sealed class NodeConfigService
             };
             each = result is MaterializationReady ready
                 ? node => ready.NodeFiles.ContainsKey(node.Identifier) ? ("ready", null) : ("missing", ready.MissingReasons.GetValueOrDefault(node.Identifier))
-                : _ => (state, null);
+                : node => result is MaterializationNotReady n && n.MissingReasons.TryGetValue(node.Identifier, out var never) ? ("missing", never) : (state, null);
         }
         catch (VarTrackException ex)
         {

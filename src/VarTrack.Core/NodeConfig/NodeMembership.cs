@@ -21,9 +21,11 @@ public static class NodeMembership
         return (snapshot.Nodes, null);
     }
 
-    /// <summary>Why a registered node is not a member (only with <c>identifiers</c>).</summary>
-    public static Dictionary<string, string> Strangers(NodeSnapshot snapshot, IReadOnlyList<NodeRegistration> members) =>
-        snapshot.Nodes.Where(n => !members.Any(m => m.Identifier == n.Identifier)).ToDictionary(n => n.Identifier, n => $"node '{n.Identifier}' is not one of the expected identifiers", StringComparer.Ordinal);
+    /// <summary>Registered nodes that are not in <c>identifiers</c>: they will never get config, ready or not.</summary>
+    public static Dictionary<string, string> Strangers(NodeMaterializerSettings settings, NodeSnapshot snapshot) =>
+        settings.Identifiers is not { } identifiers
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : snapshot.Nodes.Where(n => !identifiers.Contains(n.Identifier)).ToDictionary(n => n.Identifier, n => $"node '{n.Identifier}' is not one of the expected identifiers", StringComparer.Ordinal);
 
     private static string Names(IReadOnlyList<string> identifiers) =>
         identifiers.Count <= 5 ? string.Join(", ", identifiers) : string.Join(", ", identifiers.Take(5)) + $" and {identifiers.Count - 5} more";

@@ -17,14 +17,14 @@ public sealed class PrecomputedMaterializer(NodeMaterializerSettings settings, I
     public async Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         var (members, notReady) = NodeMembership.Of(settings, snapshot);
-        if (members is null) return new MaterializationNotReady(notReady!);
+        if (members is null) return new MaterializationNotReady(notReady!) { MissingReasons = NodeMembership.Strangers(settings, snapshot) };
 
         var shared = new List<NodeArtifact>();
         foreach (var path in await source.ListAsync(SharedFolder, cancellationToken))
             shared.Add(await ReadAsync(path, path, cancellationToken));
 
         var nodeFiles = new Dictionary<string, IReadOnlyList<NodeArtifact>>(StringComparer.Ordinal);
-        var missing = NodeMembership.Strangers(snapshot, members);
+        var missing = NodeMembership.Strangers(settings, snapshot);
         foreach (var node in members)
         {
             var folder = $"{NodesFolder}/{node.Identifier}";

@@ -17,7 +17,7 @@ public sealed class TemplateMaterializer(NodeMaterializerSettings settings, INod
     public async Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         var (members, notReady) = NodeMembership.Of(settings, snapshot);
-        if (members is null) return new MaterializationNotReady(notReady!);
+        if (members is null) return new MaterializationNotReady(notReady!) { MissingReasons = NodeMembership.Strangers(settings, snapshot) };
 
         var nodeTemplates = new List<(string Path, NodeTemplate Template)>();
         foreach (var (path, template) in settings.NodeFiles.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -29,7 +29,7 @@ public sealed class TemplateMaterializer(NodeMaterializerSettings settings, INod
         var nodeFiles = new Dictionary<string, IReadOnlyList<NodeArtifact>>(StringComparer.Ordinal);
         foreach (var node in members)
             nodeFiles[node.Identifier] = nodeTemplates.Select(t => Artifact(t.Path, t.Template.Render(node, members))).ToList();
-        return new MaterializationReady(nodeFiles, shared) { MissingReasons = NodeMembership.Strangers(snapshot, members) };
+        return new MaterializationReady(nodeFiles, shared) { MissingReasons = NodeMembership.Strangers(settings, snapshot) };
     }
 
     private NodeArtifact Artifact(string path, string text) =>
