@@ -19,7 +19,7 @@ namespace VarTrack.Connectors.AzureStorage;
 /// </summary>
 public sealed class TableNodeRegistry : INodeRegistry
 {
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 20;
 
     private readonly TableClient _table;
     private readonly string _deployment;
@@ -68,7 +68,9 @@ public sealed class TableNodeRegistry : INodeRegistry
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                // Another instance registered this node between our read and write: read its version and try again.
+                // Another writer registered this node between our read and write: read its version and try again,
+                // after a short random pause so a crowd of writers does not collide again in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + 10 * attempt)), cancellationToken);
             }
             catch (Exception ex) when (BlobStorageFailure.IsStorageFailure(ex, cancellationToken))
             {
