@@ -8,6 +8,7 @@ using VarTrack.Connectors.Git;
 using VarTrack.Connectors.LocalState;
 using VarTrack.Core.Config;
 using VarTrack.Core.Git;
+using VarTrack.Core.NodeConfig;
 using VarTrack.Core.State;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Sync;
@@ -39,6 +40,13 @@ public static class VarTrackConnectorsServiceCollectionExtensions
         {
             services.TryAddSingleton(_ => new VaultClient(VaultOptionsFactory.Create(vault, config.BaseDirectory, new SettingResolver(environment))));
             services.TryAddSingleton<ISecretStore>(sp => new VaultSecretStore(sp.GetRequiredService<VaultClient>()));
+        }
+        if (config.Nodes is { Registry: { } registry } nodes)
+        {
+            // Node registrations in Azure Table storage (without 'registry' Core keeps them in the state store).
+            // Resolved now so a missing variable stops the host at startup, naming the setting (never the value).
+            var connection = new SettingResolver(environment).ResolveText(registry.Connection, "'connection' of 'registry' of 'nodes'");
+            services.TryAddSingleton<INodeRegistry>(_ => TableNodeRegistry.Create(connection, registry.Table, nodes.Deployment));
         }
         foreach (var factory in SinkFactories.All()) services.AddSingleton(factory);
         services.TryAddSingleton<ISinkProvider>(sp => new SinkProvider(sp.GetServices<ISinkFactory>(), new SettingResolver(environment, sp.GetService<ISecretStore>()), config.BaseDirectory));

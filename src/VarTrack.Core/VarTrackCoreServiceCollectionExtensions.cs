@@ -6,6 +6,7 @@ using VarTrack.Core.Drift;
 using VarTrack.Core.Etl;
 using VarTrack.Core.Formats;
 using VarTrack.Core.Git;
+using VarTrack.Core.NodeConfig;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.State;
 using VarTrack.Core.Sync;
@@ -56,6 +57,14 @@ public static class VarTrackCoreServiceCollectionExtensions
         services.TryAddSingleton(new WebhookOptions());
         services.TryAddSingleton(sp => new WebhookHandler(config, new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>(),
             sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>()));
+        if (config.Nodes is { } nodes)
+        {
+            // Registrations in the host's state store unless the connectors registered Table storage first.
+            services.TryAddSingleton<INodeRegistry>(sp => new StateNodeRegistry(sp.GetRequiredService<IStateStore>(), nodes.Deployment));
+            services.TryAddSingleton(sp => NodeMaterializers.Create(nodes, sp.GetService<IGitSource>(), sp.GetRequiredService<IStateStore>()));
+            services.TryAddSingleton(sp => new NodeConfigService(nodes, sp.GetRequiredService<INodeRegistry>(), sp.GetRequiredService<IMaterializer>(),
+                new NodeAccess(nodes.Tokens, new SettingResolver(null, sp.GetService<ISecretStore>())), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<NodeConfigService>>()));
+        }
         return services;
     }
 }

@@ -23,6 +23,7 @@ public static class ServerRoutes
         app.MapGet("/health", (SyncQueue queue, IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
             ? Results.Json(new { status = "stopping", running = queue.Running }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { status = "ok", running = queue.Running, queued = queue.Queued }));
+        NodeRoutes.Map(app);
     }
 
     private static async Task<IResult> WebhookAsync(string platform, HttpContext http, WebhookHandler handler, IOptions<ServerOptions> options, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ public sealed record VarTrackConfig
 
     public GitSettings Git { get; init; } = GitSettings.Default;
 
+    /// <summary>Node bootstrap (<c>nodes:</c>); null: the node routes are not served.</summary>
+    public NodeConfig.NodeSettings? Nodes { get; init; }
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Formats;
+using VarTrack.Core.NodeConfig;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Text;
 
@@ -13,7 +14,7 @@ namespace VarTrack.Core.Config;
 /// </summary>
 public static partial class VarTrackConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules"];
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes"];
     private static readonly string[] RuleKeys =
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
@@ -73,6 +74,7 @@ public static partial class VarTrackConfigLoader
         var webhooks = BindWebhooks(b, b.Map(map["webhooks"], "'webhooks'"));
         var vault = BindVault(b, b.Map(map["vault"], "'vault'"), baseDirectory);
         var git = BindGit(b, b.Map(map["git"], "'git'"), baseDirectory);
+        var nodes = NodeSettingsBinder.Bind(b, b.Map(map["nodes"], "'nodes'"), baseDirectory, git);
 
         if (b.Problems.Count > 0)
             throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
@@ -85,6 +87,7 @@ public static partial class VarTrackConfigLoader
             WebhookSecrets = webhooks,
             Vault = vault,
             Git = git,
+            Nodes = nodes,
         };
     }
 
@@ -450,7 +453,7 @@ public static partial class VarTrackConfigLoader
 
     private const string VaultBootstrap = "it is needed to reach the secret store; use ${ENV_VAR}";
 
-    private static SettingValue? SettingOf(ConfigBinder b, ConfigMap map, string key, string what, bool required, string? secretRefusal) =>
+    internal static SettingValue? SettingOf(ConfigBinder b, ConfigMap map, string key, string what, bool required, string? secretRefusal) =>
         b.String(map, key, what, required) is null || !map.TryGetEntry(key, out var entry) ? null : Setting(b, entry, what, secretRefusal);
 
     /// <summary>Checks a setting's ${ENV} references and @secret(...) form; <paramref name="secretRefusal"/> says why a secret is not allowed (null: allowed).</summary>

@@ -1,0 +1,15 @@
+namespace VarTrack.Core.NodeConfig;
+
+/// <summary>
+/// The files for a snapshot: each node's own files by identifier, and the files every node gets. A registered node
+/// without an entry in <see cref="NodeFiles"/> will never get config (404).
+/// </summary>
+public sealed record MaterializationReady(IReadOnlyDictionary<string, IReadOnlyList<NodeArtifact>> NodeFiles, IReadOnlyList<NodeArtifact> SharedFiles) : Materialization
+{
+    /// <summary>Why a registered node has no files, when the materializer knows (e.g. "not in identifiers").</summary>
+    public IReadOnlyDictionary<string, string> MissingReasons { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The node's files then the shared ones, or null when the node has none.</summary>
+    public IReadOnlyList<NodeArtifact>? FilesFor(string identifier) =>
+        NodeFiles.TryGetValue(identifier, out var own) ? [.. own, .. SharedFiles] : null;
+}

@@ -1,0 +1,244 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VarTrack.Core.Config;
+using VarTrack.Core.NodeConfig;
+using VarTrack.Core.State;
+using static VarTrack.Core.Tests.NodeConfig.Nodes;
+
+namespace VarTrack.Core.Tests.NodeConfig;
+
+/// <summary>The node routes as every host runs them: register, config (200/425/404/500), list, tokens and identities.</summary>
+public sealed class NodeConfigServiceTests : IDisposable
+{
+    private const string Bootstrap = "bootstrap-7f3a-DO-NOT-LEAK";
+    private readonly string _folder = Directory.CreateTempSubdirectory("vt-nodes-svc-").FullName;
+    private readonly InMemoryStateStore _state = new();
+    private readonly RecordingLogger _log = new();
+
+    public NodeConfigServiceTests()
+    {
+        File.WriteAllText(Path.Combine(_folder, "node.tmpl"), "id: {{ self.identifier }}\npassword: s3cr3t-{{ self.identifier }}\n");
+        File.WriteAllText(Path.Combine(_folder, "peers.tmpl"), "{{#each nodes}}\n{{ identifier }}\n{{/each}}");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private NodeConfigService Service(NodeTokenSettings? tokens = null, IMaterializer? materializer = null, int minNodes = 2)
+    {
+        var settings = new NodeSettings(tokens ?? new NodeTokenSettings { Bootstrap = new SettingValue(Bootstrap, default) },
+            new NodeMaterializerSettings(NodeMaterializerType.Template, new NodeSourceSettings { Folder = _folder })
+            {
+                MinNodes = minNodes,
+                NodeFiles = new Dictionary<string, string> { ["config.yaml"] = "node.tmpl" },
+                SharedFiles = new Dictionary<string, string> { ["shared/peers.txt"] = "peers.tmpl" },
+                SecretFiles = new HashSet<string> { "config.yaml" },
+            }) { Deployment = "test", RetryAfter = TimeSpan.FromMilliseconds(2500) };
+        return new NodeConfigService(settings, new StateNodeRegistry(_state, "test"), materializer ?? NodeMaterializers.Create(settings, null, _state),
+            new NodeAccess(settings.Tokens, new SettingResolver(name => name == "TOKEN_B" ? "token-b" : null)), TimeProvider.System, _log);
+    }
+
+    private static byte[] Json(object value) => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value));
+
+    private static JsonElement Body(NodeAnswer answer) => JsonDocument.Parse(answer.ToJson()).RootElement;
+
+    private static Task<NodeAnswer> Register(NodeConfigService service, string id, string address = "10.0.0.1", string token = Bootstrap, object? metadata = null) =>
+        service.RegisterAsync($"Bearer {token}", Json(new { identifier = id, address, metadata = metadata ?? new { zone = "a" } }), default);
+
+    private static Task<NodeAnswer> Config(NodeConfigService service, string id, string token = Bootstrap) =>
+        service.ConfigAsync($"Bearer {token}", Json(new { identifier = id }), default);
+
+    [Fact]
+    public async Task A_node_registers_waits_for_its_peer_then_gets_its_files_then_the_shared_ones()
+    {
+        var service = Service();
+
+        var registered = await Register(service, "node-1");
+        Assert.Equal(202, registered.StatusCode);
+        Assert.Equal("node-1", Body(registered).GetProperty("identifier").GetString());
+        Assert.Equal(1, Body(registered).GetProperty("schema_version").GetInt32());
+
+        var early = await Config(service, "node-1");
+        Assert.Equal(425, early.StatusCode);
+        Assert.Equal(3, early.RetryAfterSeconds);
+        Assert.Equal("not_ready", Body(early).GetProperty("error").GetString());
+        Assert.Equal("1 of at least 2 nodes registered; waiting for 1 more", Body(early).GetProperty("message").GetString());
+
+        await Register(service, "node-2", "node-2.internal");
+        var answer = await Config(service, "node-1");
+        Assert.Equal(200, answer.StatusCode);
+        var payload = JsonSerializer.Deserialize<NodeConfigPayload>(answer.ToJson(), StateJson.Options)!;
+        Assert.Equal((1, "node-1"), (payload.SchemaVersion, payload.Identifier));
+        Assert.Equal(["config.yaml", "shared/peers.txt"], payload.Files.Select(f => f.Path));
+        var config = payload.Files[0];
+        Assert.Equal(("utf8", "0600", "id: node-1\npassword: s3cr3t-node-1\n"), (config.Encoding, config.Mode, config.Content));
+        Assert.Equal(NodeFile.HashOf(Encoding.UTF8.GetBytes(config.Content)), config.Sha256);
+        Assert.Equal("node-1\nnode-2\n", payload.Files[1].Content);
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("s3cr3t", StringComparison.Ordinal) || l.Contains(Bootstrap, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unregistered_node_is_told_to_wait_and_re_registering_updates_but_keeps_the_first_time()
+    {
+        var service = Service();
+        var unknown = await Config(service, "node-9");
+        Assert.Equal(425, unknown.StatusCode);
+        Assert.Equal("node 'node-9' is not registered yet; register it first", Body(unknown).GetProperty("message").GetString());
+
+        await Register(service, "node-1", "10.0.0.1");
+        var first = await new StateNodeRegistry(_state, "test").GetAsync("node-1");
+        await Register(service, "node-1", "2001:db8::1", metadata: new { zone = "b" });
+        var second = (await new StateNodeRegistry(_state, "test").GetAsync("node-1"))!;
+        Assert.Equal(("2001:db8::1", "b", first!.RegisteredAt), (second.Address, second.Metadata.GetProperty("zone").GetString(), second.RegisteredAt));
+        Assert.Single(await new StateNodeRegistry(_state, "test").ListAsync());
+    }
+
+    [Fact]
+    public async Task Tokens_are_checked_on_every_route_and_never_echoed()
+    {
+        var service = Service();
+        foreach (var answer in new[]
+        {
+            await Register(service, "node-1", token: "wrong"),
+            await service.RegisterAsync(null, Json(new { identifier = "node-1", address = "a" }), default),
+            await Config(service, "node-1", token: "Bootstrap-7f3a-DO-NOT-LEAK"),
+            await service.ListAsync("Bearer nope", "api-token", default),
+        })
+        {
+            Assert.Equal(401, answer.StatusCode);
+            Assert.Equal("unauthorized", Body(answer).GetProperty("error").GetString());
+            Assert.DoesNotContain(Bootstrap, answer.ToJson(), StringComparison.Ordinal);
+        }
+        Assert.Empty(await _state.ListAsync("nodes"));
+    }
+
+    [Fact]
+    public async Task A_per_node_token_acts_only_as_its_own_node()
+    {
+        var tokens = new NodeTokenSettings
+        {
+            PerNode = new Dictionary<string, SettingValue> { ["node-a"] = new("token-a", default), ["node-b"] = new("${TOKEN_B}", default) { EnvironmentVariables = ["TOKEN_B"] } },
+        };
+        var service = Service(tokens, minNodes: 1);
+
+        Assert.Equal(202, (await Register(service, "node-a", token: "token-a")).StatusCode);
+        var impostor = await Register(service, "node-b", token: "token-a");
+        Assert.Equal((403, "identity_mismatch"), (impostor.StatusCode, Body(impostor).GetProperty("error").GetString()));
+        Assert.Equal(403, (await Config(service, "node-a", token: "token-b")).StatusCode);
+        Assert.Equal(200, (await Config(service, "node-a", token: "token-a")).StatusCode);
+        Assert.Equal(202, (await Register(service, "node-b", token: "token-b")).StatusCode);
+        // No bootstrap token: listing needs the host's API token.
+        Assert.Equal(401, (await service.ListAsync("Bearer token-a", null, default)).StatusCode);
+        Assert.Equal(200, (await service.ListAsync("Bearer api-token", "api-token", default)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_variable_that_is_not_set_is_a_500_naming_the_setting()
+    {
+        var tokens = new NodeTokenSettings { Bootstrap = new SettingValue("${NODE_TOKEN_UNSET}", default) };
+        var answer = await Register(Service(tokens), "node-1");
+        Assert.Equal(500, answer.StatusCode);
+        Assert.Contains("'bootstrap' of 'tokens' of 'nodes' uses ${NODE_TOKEN_UNSET}, but the environment variable NODE_TOKEN_UNSET is not set", Body(answer).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_requests_name_the_field()
+    {
+        var service = Service();
+        async Task<(int, string?)> Send(string body)
+        {
+            var answer = await service.RegisterAsync($"Bearer {Bootstrap}", Encoding.UTF8.GetBytes(body), default);
+            return (answer.StatusCode, Body(answer).GetProperty("error").GetString());
+        }
+
+        Assert.Equal((400, "malformed_request"), await Send("{not json"));
+        Assert.Equal((400, "malformed_request"), await Send("[1]"));
+        Assert.Equal((400, "malformed_request"), await Send(""));
+        Assert.Equal((400, "bad_identifier"), await Send("""{"identifier": "../etc", "address": "a"}"""));
+        Assert.Equal((400, "bad_identifier"), await Send("""{"address": "a"}"""));
+        Assert.Equal((400, "bad_address"), await Send("""{"identifier": "n1", "address": "http://x:80/"}"""));
+        Assert.Equal((400, "bad_address"), await Send("""{"identifier": "n1", "address": "[::1]"}"""));
+        Assert.Equal((400, "unsupported_version"), await Send("""{"schema_version": 2, "identifier": "n1", "address": "a"}"""));
+        Assert.Equal(202, (await service.RegisterAsync($"Bearer {Bootstrap}", Encoding.UTF8.GetBytes("""{"identifier": "n1", "address": "::1", "metadata": [1, "two"]}"""), default)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_materializer_producing_a_path_that_escapes_is_refused_with_a_correlation_id()
+    {
+        var evil = new FixedMaterializer(new MaterializationReady(
+            new Dictionary<string, IReadOnlyList<NodeArtifact>> { ["node-1"] = [new NodeArtifact("../x", [1])] }, []));
+        var service = Service(materializer: evil);
+        await Register(service, "node-1");
+
+        var answer = await Config(service, "node-1");
+
+        Assert.Equal(500, answer.StatusCode);
+        var body = Body(answer);
+        var correlation = body.GetProperty("correlation_id").GetString()!;
+        Assert.Equal("materialization_failed", body.GetProperty("error").GetString());
+        Assert.Equal($"materialized path '../x' in the files of node 'node-1' must not contain '..'; refused (correlation id {correlation})", body.GetProperty("message").GetString());
+        Assert.Contains(_log.Lines, l => l.Contains(correlation, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_with_a_correlation_id_and_no_internals()
+    {
+        var service = Service(materializer: new FixedMaterializer(null));
+        await Register(service, "node-1");
+
+        var answer = await Config(service, "node-1");
+
+        Assert.Equal(500, answer.StatusCode);
+        var body = Body(answer);
+        Assert.Equal("internal_error", body.GetProperty("error").GetString());
+        Assert.DoesNotContain("at VarTrack", answer.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("disk on fire", answer.ToJson(), StringComparison.Ordinal);
+        Assert.Contains(_log.Lines, l => l.Contains(body.GetProperty("correlation_id").GetString()!, StringComparison.Ordinal) && l.Contains("disk on fire", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Missing_is_404_and_the_list_shows_readiness_per_node()
+    {
+        var service = Service(materializer: new FixedMaterializer(new MaterializationReady(
+            new Dictionary<string, IReadOnlyList<NodeArtifact>> { ["node-1"] = [new NodeArtifact("a", [1])] }, [])
+        {
+            MissingReasons = new Dictionary<string, string> { ["node-2"] = "node 'node-2' is not one of the expected identifiers" },
+        }));
+        await Register(service, "node-1");
+        await Register(service, "node-2", metadata: new { rack = 7 });
+
+        var missing = await Config(service, "node-2");
+        Assert.Equal(404, missing.StatusCode);
+        Assert.Equal(("missing", "node 'node-2' will never get config: node 'node-2' is not one of the expected identifiers"),
+            (Body(missing).GetProperty("error").GetString(), Body(missing).GetProperty("message").GetString()));
+
+        var list = Body(await service.ListAsync($"Bearer {Bootstrap}", null, default));
+        Assert.Equal(("test", "ready"), (list.GetProperty("deployment").GetString(), list.GetProperty("state").GetString()));
+        var nodes = list.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(["node-1:ready", "node-2:missing"], nodes.Select(n => $"{n.GetProperty("identifier").GetString()}:{n.GetProperty("state").GetString()}"));
+        Assert.Equal(7, nodes[1].GetProperty("metadata").GetProperty("rack").GetInt32());
+        Assert.False(nodes[0].TryGetProperty("files", out _));
+    }
+
+    private sealed class FixedMaterializer(Materialization? result) : IMaterializer
+    {
+        public Task<string> VersionAsync(CancellationToken cancellationToken = default) => Task.FromResult("fixed");
+
+        public Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken = default) =>
+            result is null ? throw new IOException("disk on fire") : Task.FromResult(result);
+    }
+
+    private sealed class RecordingLogger : ILogger<NodeConfigService>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add(formatter(state, exception) + (exception is null ? "" : " " + exception.Message));
+        }
+    }
+}

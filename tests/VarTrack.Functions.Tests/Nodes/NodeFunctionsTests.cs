@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using VarTrack.Core.Config;
+using VarTrack.Core.NodeConfig;
+using VarTrack.Core.State;
+using VarTrack.Functions.Nodes;
+
+namespace VarTrack.Functions.Tests.Nodes;
+
+/// <summary>The three node functions over the real <see cref="NodeConfigService"/> (in-memory state, templates in a temporary folder).</summary>
+public sealed class NodeFunctionsTests : IDisposable
+{
+    private const string Token = "fn-node-token-2b7e";
+    private readonly string _folder = Directory.CreateTempSubdirectory("vt-fn-nodes-").FullName;
+    private readonly NodeFunctions _functions;
+
+    public NodeFunctionsTests()
+    {
+        File.WriteAllText(Path.Combine(_folder, "node.tmpl"), "id={{ self.identifier }}\n");
+        var settings = new NodeSettings(new NodeTokenSettings { Bootstrap = new SettingValue(Token, default) },
+            new NodeMaterializerSettings(NodeMaterializerType.Template, new NodeSourceSettings { Folder = _folder })
+            {
+                MinNodes = 2,
+                NodeFiles = new Dictionary<string, string> { ["node.conf"] = "node.tmpl" },
+            }) { RetryAfter = TimeSpan.FromSeconds(4) };
+        var state = new InMemoryStateStore();
+        _functions = new NodeFunctions(new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero))));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static HttpRequest Request(string method, object? body, string? token = Token)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        if (token is not null) context.Request.Headers.Authorization = $"Bearer {token}";
+        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body as string ?? JsonSerializer.Serialize(body));
+        context.Request.Body = new MemoryStream(bytes);
+        context.Request.ContentLength = bytes.Length;
+        return context.Request;
+    }
+
+    private static (int Status, JsonElement Body) Read(IActionResult result)
+    {
+        var content = Assert.IsType<ContentResult>(result);
+        Assert.Equal(ApiResults.JsonContentType, content.ContentType);
+        return (content.StatusCode!.Value, JsonDocument.Parse(content.Content!).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Register_config_and_list_answer_like_the_server()
+    {
+        var (status, body) = Read(await _functions.RegisterAsync(Request("POST", new { identifier = "node-1", address = "10.0.0.1" }), default));
+        Assert.Equal((202, "node-1"), (status, body.GetProperty("identifier").GetString()));
+
+        var early = Request("POST", new { identifier = "node-1" });
+        (status, body) = Read(await _functions.ConfigAsync(early, default));
+        Assert.Equal((425, "not_ready"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal("4", early.HttpContext.Response.Headers.RetryAfter.ToString());
+
+        await _functions.RegisterAsync(Request("POST", new { identifier = "node-2", address = "node-2.local" }), default);
+        (status, body) = Read(await _functions.ConfigAsync(Request("POST", new { identifier = "node-2" }), default));
+        Assert.Equal(200, status);
+        var file = body.GetProperty("files")[0];
+        Assert.Equal(("node.conf", "id=node-2\n", "utf8"), (file.GetProperty("path").GetString(), file.GetProperty("content").GetString(), file.GetProperty("encoding").GetString()));
+
+        (status, body) = Read(await _functions.ListAsync(Request("GET", null), default));
+        Assert.Equal((200, "ready", 2), (status, body.GetProperty("state").GetString(), body.GetProperty("nodes").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_401_and_a_body_over_the_limit_413()
+    {
+        var (status, body) = Read(await _functions.RegisterAsync(Request("POST", new { identifier = "node-1", address = "a" }, token: "nope"), default));
+        Assert.Equal((401, "unauthorized"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal(401, Read(await _functions.ListAsync(Request("GET", null, token: null), default)).Status);
+
+        var huge = new string('x', NodeContract.MaxRequestBytes + 1);
+        (status, body) = Read(await _functions.ConfigAsync(Request("POST", huge), default));
+        Assert.Equal((413, "payload_too_large"), (status, body.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task Without_a_nodes_section_every_route_answers_404()
+    {
+        var none = new NodeFunctions();
+        var (status, body) = Read(await none.ConfigAsync(Request("POST", new { identifier = "node-1" }), default));
+        Assert.Equal((404, "nodes_not_configured"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal(404, Read(await none.ListAsync(Request("GET", null), default)).Status);
+    }
+}
