@@ -24,6 +24,9 @@ public sealed record VarTrackConfig
 
     public GitSettings Git { get; init; } = GitSettings.Default;
 
+    /// <summary>The <c>replication:</c> section (Vault to Vault); null when there is none.</summary>
+    public VarTrack.Core.Replication.ReplicationSettings? Replication { get; init; }
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {
