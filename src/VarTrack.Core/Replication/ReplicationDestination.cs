@@ -11,5 +11,7 @@ public sealed record ReplicationDestination(string Name, VaultSettings Vault, IR
     public double MaxDeleteRatio { get; init; } = DefaultMaxDeleteRatio;
 
     /// <summary>The sync info owner of this destination: <c>destination-&lt;name&gt;</c>.</summary>
-    public string Owner => "destination-" + Name;
+    public string Owner => OwnerOf(Name);
+
+    public static string OwnerOf(string name) => "destination-" + name;
 }

@@ -6,5 +6,7 @@ namespace VarTrack.Core.Replication;
 public sealed record ReplicationOrigin(string Name, VaultSettings Vault, IReadOnlyList<ReplicationMount> Mounts)
 {
     /// <summary>The sync info owner of this origin: <c>origin-&lt;name&gt;</c>.</summary>
-    public string Owner => "origin-" + Name;
+    public string Owner => OwnerOf(Name);
+
+    public static string OwnerOf(string name) => "origin-" + name;
 }

@@ -78,7 +78,10 @@ public static class SyncInfoJson
         writer.WriteEndObject();
     });
 
-    /// <summary>Reads a bucket document; <paramref name="what"/> names it in errors (<see cref="InvalidDataException"/>).</summary>
+    /// <summary>
+    /// Reads a bucket document; <paramref name="what"/> names it in errors: <see cref="InvalidDataException"/> when it
+    /// is corrupt, <see cref="NotSupportedException"/> when it has another schema version.
+    /// </summary>
     public static SyncBucket ParseBucket(ReadOnlySpan<byte> data, string what)
     {
         var root = Parse(data, what);
@@ -96,7 +99,7 @@ public static class SyncInfoJson
         return new SyncBucket(Int(root, "bucket", what), paths);
     }
 
-    /// <summary>Reads an index; <paramref name="what"/> names it in errors (<see cref="InvalidDataException"/>).</summary>
+    /// <summary>Reads an index; errors as for <see cref="ParseBucket"/>.</summary>
     public static SyncIndex ParseIndex(ReadOnlySpan<byte> data, string what)
     {
         var root = Parse(data, what);
@@ -176,7 +179,7 @@ public static class SyncInfoJson
         var schema = Int(root, "schema_version", what);
         return schema == SchemaVersion
             ? schema
-            : throw new InvalidDataException($"{what} has schema_version {schema}; this VarTrack reads schema_version {SchemaVersion}");
+            : throw new NotSupportedException($"{what} has schema_version {schema}; this VarTrack reads schema_version {SchemaVersion} (was it written by a newer VarTrack?)");
     }
 
     private static JsonElement Property(JsonElement parent, string name, JsonValueKind kind, string what) =>
