@@ -8,6 +8,7 @@ using VarTrack.Connectors.Git;
 using VarTrack.Connectors.LocalState;
 using VarTrack.Core.Config;
 using VarTrack.Core.Git;
+using VarTrack.Core.Replication;
 using VarTrack.Core.State;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Sync;
@@ -19,6 +20,7 @@ public static class VarTrackConnectorsServiceCollectionExtensions
 {
     /// <summary>
     /// With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.
+    /// With a 'replication' section: the replication clusters (<see cref="IReplicaVaults"/>) and the sync info store.
     /// With a <see cref="StateLocation"/> (servers): the state store (a local folder, or Azure Blob storage, which also
     /// brings Blob-lease destination locks for several instances) and the Git clone cache. Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
     /// </summary>
@@ -39,6 +41,11 @@ public static class VarTrackConnectorsServiceCollectionExtensions
         {
             services.TryAddSingleton(_ => new VaultClient(VaultOptionsFactory.Create(vault, config.BaseDirectory, new SettingResolver(environment))));
             services.TryAddSingleton<ISecretStore>(sp => new VaultSecretStore(sp.GetRequiredService<VaultClient>()));
+        }
+        if (config.Replication is { } replication)
+        {
+            services.TryAddSingleton<IReplicaVaults>(sp => VaultReplicaVaults.Create(replication, config.BaseDirectory, new SettingResolver(environment), sp.GetService<TimeProvider>()));
+            services.TryAddSingleton(sp => SyncInfoStores.Create(replication, new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>()));
         }
         foreach (var factory in SinkFactories.All()) services.AddSingleton(factory);
         services.TryAddSingleton<ISinkProvider>(sp => new SinkProvider(sp.GetServices<ISinkFactory>(), new SettingResolver(environment, sp.GetService<ISecretStore>()), config.BaseDirectory));
