@@ -108,13 +108,14 @@ internal static partial class ReplicationSettingsBinder
         var vault = BindVault(b, destination, baseDirectory, what);
 
         var mounts = new List<string>();
-        if (destination.TryGetEntry("mounts", out _))
+        if (destination.TryGetEntry("mounts", out var mountsEntry))
         {
-            foreach (var (text, position) in b.StringList(destination, "mounts", what))
+            var listed = b.StringList(destination, "mounts", what);
+            foreach (var (text, position) in listed)
                 if (Mount(b, text, position, $"'mounts' of {what}") is { } mount)
                     if (mounts.Contains(mount)) b.Add(position, $"mount '{mount}' is listed twice in {what}");
                     else mounts.Add(mount);
-            if (mounts.Count == 0) b.Add(destination["mounts"]!.Position, $"'mounts' of {what} must list at least one mount");
+            if (listed.Count == 0) b.Add(mountsEntry.KeyPosition, $"'mounts' of {what} must list at least one mount (or be left out: the origin's mounts)");
         }
         else if (origin is not null)
             mounts.AddRange(origin.Mounts.Select(m => m.Mount).Distinct(StringComparer.Ordinal));
@@ -141,8 +142,8 @@ internal static partial class ReplicationSettingsBinder
         UnmatchedPaths? unmatched = null;
         if (b.Choice(destination, "unmatched", what, Unmatched.Keys) is { } unmatchedText)
             unmatched = Unmatched[unmatchedText];
-        else if (transforms.Count > 0 && !destination.TryGetEntry("unmatched", out _))
-            b.Add(destination["transforms"]!.Position, $"{what} has transforms, so it needs 'unmatched: skip' or 'unmatched: identity' (what happens to paths no rule matches)");
+        else if (transforms.Count > 0 && !destination.TryGetEntry("unmatched", out _) && destination.TryGetEntry("transforms", out var transformsEntry))
+            b.Add(transformsEntry.KeyPosition, $"{what} has transforms, so it needs 'unmatched: skip' or 'unmatched: identity' (what happens to paths no rule matches)");
 
         return name is null || vault is null || deleteMode is null || mounts.Count == 0
             ? null
