@@ -13,7 +13,7 @@ public sealed class ReplicationScaleTests
     {
         await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"), "  workers: 8\n  fan_out: 2");
         for (var i = 0; i < Count; i++)
-            rig.Origin.Seed("secret", $"team{i % 50}/app{i / 50}/s{i}", new Dictionary<string, string> { ["value"] = $"v{i}", ["i"] = $"{i}" });
+            rig.Origin.Seed("secret", $"team{i % 10}/app{i / 10 % 10}/s{i}", new Dictionary<string, string> { ["value"] = $"v{i}", ["i"] = $"{i}" });
         var clock = Stopwatch.StartNew();
 
         var first = await rig.RunAsync();
@@ -23,7 +23,7 @@ public sealed class ReplicationScaleTests
         Assert.Equal((CycleOutcome.Published, Count, 0), (eu.Outcome, eu.Copied, eu.Pending));
         Assert.Equal(Count, rig.Destinations["eu"].SecretCount());
         foreach (var i in new[] { 0, 1, 4999, 9999 })
-            Assert.Equal($"v{i}", (await rig.ReadAsync("eu", $"secret/team{i % 50}/app{i / 50}/s{i}"))!["value"]);
+            Assert.Equal($"v{i}", (await rig.ReadAsync("eu", $"secret/team{i % 10}/app{i / 10 % 10}/s{i}"))!["value"]);
         Assert.Equal(Count, (await rig.IndexAsync("destination-eu"))!.PathCount);
         // The workflow history holds counts and bucket hashes, never the 10k paths.
         Assert.True(rig.Steps.History.Sum(h => h.Length) < 200_000, $"history is {rig.Steps.History.Sum(h => h.Length)} characters");
