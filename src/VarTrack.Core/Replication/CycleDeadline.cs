@@ -12,7 +12,8 @@ internal sealed class CycleDeadline : IDisposable
     public CycleDeadline(DateTimeOffset deadline, TimeProvider time, CancellationToken host)
     {
         Host = host;
-        var left = deadline - time.GetUtcNow();
+        // A timer cannot be set further than about 24 days ahead; a cycle that long has no deadline worth keeping.
+        var left = TimeSpan.FromTicks(Math.Min((deadline - time.GetUtcNow()).Ticks, TimeSpan.FromDays(24).Ticks));
         _timer = left > TimeSpan.Zero ? new CancellationTokenSource(left, time) : new CancellationTokenSource();
         if (left <= TimeSpan.Zero) _timer.Cancel();
         _linked = CancellationTokenSource.CreateLinkedTokenSource(host, _timer.Token);

@@ -95,4 +95,40 @@ public sealed class ReplicationWorkflowTests
         Assert.DoesNotContain(rig.Steps.Activities.Skip(rig.Steps.Activities.LastIndexOf(ReplicationActivities.Start)),
             a => a is ReplicationActivities.OriginPublish or ReplicationActivities.DestinationCopy or ReplicationActivities.DestinationPublish);
     }
+
+    [Fact]
+    public async Task A_request_can_name_destinations_or_run_the_origin_only_and_an_unknown_name_is_fatal()
+    {
+        await using var rig = await SeededAsync(ReplicationRig.Destination("eu") + ReplicationRig.Destination("us"), "", "eu", "us");
+
+        var originOnly = await rig.RunAsync(new ReplicationCycleRequest("o") { OriginOnly = true });
+        var onlyUs = await rig.RunAsync(new ReplicationCycleRequest("u") { Destinations = ["us"] });
+        var unknown = await rig.RunAsync(new ReplicationCycleRequest("x") { Destinations = ["us", "mars"] });
+
+        Assert.Equal(CycleOutcome.Published, originOnly.Origin.Outcome);
+        Assert.Empty(originOnly.Destinations);
+        Assert.Equal(CycleOutcome.Unchanged, onlyUs.Origin.Outcome);
+        Assert.Equal(("destination-us", 4), (Assert.Single(onlyUs.Destinations).Owner, onlyUs.Destinations[0].Copied));
+        Assert.Null(await rig.IndexAsync("destination-eu"));
+        Assert.Equal(CycleOutcome.Fatal, unknown.Origin.Outcome);
+        Assert.Equal("unknown replication destination 'mars' (configured: eu, us)", Assert.Single(unknown.Origin.Errors));
+        Assert.Empty(unknown.Destinations);
+    }
+
+    [Fact]
+    public async Task Activity_inputs_and_results_are_references_and_counts_only()
+    {
+        await using var rig = await SeededAsync(ReplicationRig.Destination("eu"));
+
+        await rig.RunAsync();
+
+        Assert.Equal(
+        [
+            ReplicationActivities.Start, ReplicationActivities.OriginList, ReplicationActivities.OriginScan, ReplicationActivities.OriginPublish,
+            ReplicationActivities.CycleRecord, ReplicationActivities.DestinationPlan, ReplicationActivities.DestinationCopy,
+            ReplicationActivities.DestinationPublish, ReplicationActivities.CycleRecord,
+        ], rig.Steps.Activities);
+        // Paths appear in history only inside masked error lines; a clean cycle carries none at all.
+        Assert.DoesNotContain(rig.Steps.History, h => h.Contains("secret/stage/app1", StringComparison.Ordinal));
+    }
 }
