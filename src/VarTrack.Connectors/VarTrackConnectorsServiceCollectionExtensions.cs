@@ -9,6 +9,7 @@ using VarTrack.Connectors.LocalState;
 using VarTrack.Core.Config;
 using VarTrack.Core.Git;
 using VarTrack.Core.NodeConfig;
+using VarTrack.Core.Replication;
 using VarTrack.Core.State;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Sync;
@@ -20,6 +21,7 @@ public static class VarTrackConnectorsServiceCollectionExtensions
 {
     /// <summary>
     /// With a 'vault' section: one shared <see cref="VaultClient"/> and the <see cref="ISecretStore"/> backed by it.
+    /// With a 'replication' section: the replication clusters (<see cref="IReplicaVaults"/>) and the sync info store.
     /// With a <see cref="StateLocation"/> (servers): the state store (a local folder, or Azure Blob storage, which also
     /// brings Blob-lease destination locks for several instances) and the Git clone cache. Always: every sink factory and the <see cref="ISinkProvider"/> that opens each configured sink once.
     /// </summary>
@@ -47,6 +49,11 @@ public static class VarTrackConnectorsServiceCollectionExtensions
             // Resolved now so a missing variable stops the host at startup, naming the setting (never the value).
             var connection = new SettingResolver(environment).ResolveText(registry.Connection, "'connection' of 'registry' of 'nodes'");
             services.TryAddSingleton<INodeRegistry>(_ => TableNodeRegistry.Create(connection, registry.Table, nodes.Deployment));
+        }
+        if (config.Replication is { } replication)
+        {
+            services.TryAddSingleton<IReplicaVaults>(sp => VaultReplicaVaults.Create(replication, config.BaseDirectory, new SettingResolver(environment), sp.GetService<TimeProvider>()));
+            services.TryAddSingleton(sp => SyncInfoStores.Create(replication, new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>()));
         }
         foreach (var factory in SinkFactories.All()) services.AddSingleton(factory);
         services.TryAddSingleton<ISinkProvider>(sp => new SinkProvider(sp.GetServices<ISinkFactory>(), new SettingResolver(environment, sp.GetService<ISecretStore>()), config.BaseDirectory));

@@ -7,6 +7,7 @@ using VarTrack.Core.Etl;
 using VarTrack.Core.Formats;
 using VarTrack.Core.Git;
 using VarTrack.Core.NodeConfig;
+using VarTrack.Core.Replication;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.State;
 using VarTrack.Core.Sync;
@@ -23,6 +24,8 @@ public static class VarTrackCoreServiceCollectionExtensions
     /// registered), the sync executor, and the workflow activities (sync, drift) with their stores. The host and the
     /// connectors provide <see cref="ISinkProvider"/>, <see cref="IStateStore"/>, <see cref="IGitSource"/> and
     /// <see cref="ISyncStarter"/>; destination locks are in process unless a host registers distributed ones first.
+    /// With a 'replication' section: its activities (in the activity table), status store and access check; the
+    /// connectors provide <see cref="IReplicaVaults"/> and <see cref="ISyncInfoStore"/>.
     /// </summary>
     public static IServiceCollection AddVarTrackCore(this IServiceCollection services, VarTrackConfig config)
     {
@@ -46,12 +49,20 @@ public static class VarTrackCoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new SyncResolver(config, sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<IStateStore>()));
         services.TryAddSingleton(sp => new DriftActivities(config, sp.GetRequiredService<ISyncJobSource>(), sp.GetRequiredService<DestinationSync>(),
             sp.GetRequiredService<BaselineStore>(), sp.GetRequiredService<DriftReportStore>(), sp.GetRequiredService<SyncRecordStore>(), sp.GetRequiredService<TimeProvider>()));
+        if (config.Replication is { } replication)
+        {
+            services.TryAddSingleton(sp => new ReplicationStatusStore(sp.GetRequiredService<IStateStore>()));
+            services.TryAddSingleton(sp => new ReplicationActivities(replication, sp.GetRequiredService<IReplicaVaults>(), sp.GetRequiredService<ISyncInfoStore>(),
+                sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<ReplicationStatusStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<ReplicationActivities>>()));
+            services.TryAddSingleton(sp => new VaultAccessCheck(replication, sp.GetRequiredService<ISyncInfoStore>(), sp.GetRequiredService<IReplicaVaults>()));
+        }
         services.TryAddSingleton(sp =>
         {
             var table = new ActivityTable();
             sp.GetRequiredService<SyncActivities>().AddTo(table);
             sp.GetRequiredService<DriftActivities>().AddTo(table);
             if (sp.GetService<IGitSource>() is not null) sp.GetRequiredService<SyncResolver>().AddTo(table);
+            if (config.Replication is not null) sp.GetRequiredService<ReplicationActivities>().AddTo(table);
             return table;
         });
         services.TryAddSingleton(new WebhookOptions());

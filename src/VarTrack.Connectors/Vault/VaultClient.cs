@@ -303,6 +303,54 @@ public sealed class VaultClient : IDisposable
     public Task DeleteMetadataAsync(string mount, string path, CancellationToken cancellationToken = default) =>
         SendExpectingSuccessAsync(HttpMethod.Delete, KvPath(mount, "metadata", path), body: null, cancellationToken);
 
+    /// <summary>
+    /// The capabilities of the client's own token on each API path (<c>POST sys/capabilities-self</c>), e.g.
+    /// <c>secret/data/app</c> -> <c>["create", "read", "update"]</c>; <c>root</c> means every capability and
+    /// <c>deny</c> none. Vault answers one key per path (older versions only <c>capabilities</c> for a single path);
+    /// newer versions repeat the answer under <c>data</c>. Each is read.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> CapabilitiesAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException("give at least one path", nameof(paths));
+        }
+
+        var apiPath = VaultPath.Of(["sys", "capabilities-self"]);
+        var body = Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("paths");
+            foreach (var path in paths)
+            {
+                writer.WriteStringValue(path);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+        using var response = await SendAsync(HttpMethod.Post, apiPath, "", body, [], cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, apiPath, []);
+        var root = response.Root;
+        var data = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var nested) && nested.ValueKind == JsonValueKind.Object ? nested : default;
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            var list = Capabilities(root, path) ?? Capabilities(data, path)
+                ?? (paths.Count == 1 ? Capabilities(root, "capabilities") ?? Capabilities(data, "capabilities") : null)
+                ?? throw VaultJson.Unexpected(apiPath, $"no capabilities for '{path}'");
+            result[path] = list;
+        }
+
+        return result;
+
+        static IReadOnlyList<string>? Capabilities(JsonElement parent, string name) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+                ? value.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.String).Select(item => item.GetString()!).ToList()
+                : null;
+    }
+
     public void Dispose()
     {
         _http.Dispose();

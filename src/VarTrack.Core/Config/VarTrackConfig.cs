@@ -27,6 +27,9 @@ public sealed record VarTrackConfig
     /// <summary>Node bootstrap (<c>nodes:</c>); null: the node routes are not served.</summary>
     public NodeConfig.NodeSettings? Nodes { get; init; }
 
+    /// <summary>The <c>replication:</c> section (Vault to Vault); null when there is none.</summary>
+    public VarTrack.Core.Replication.ReplicationSettings? Replication { get; init; }
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {

@@ -14,7 +14,7 @@ namespace VarTrack.Core.Config;
 /// </summary>
 public static partial class VarTrackConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes"];
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes", "replication"];
     private static readonly string[] RuleKeys =
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
@@ -75,6 +75,7 @@ public static partial class VarTrackConfigLoader
         var vault = BindVault(b, b.Map(map["vault"], "'vault'"), baseDirectory);
         var git = BindGit(b, b.Map(map["git"], "'git'"), baseDirectory);
         var nodes = NodeSettingsBinder.Bind(b, b.Map(map["nodes"], "'nodes'"), baseDirectory, git);
+        var replication = Replication.ReplicationSettingsBinder.Bind(b, b.Map(map["replication"], "'replication'"), baseDirectory);
 
         if (b.Problems.Count > 0)
             throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
@@ -88,6 +89,7 @@ public static partial class VarTrackConfigLoader
             Vault = vault,
             Git = git,
             Nodes = nodes,
+            Replication = replication,
         };
     }
 
@@ -411,24 +413,24 @@ public static partial class VarTrackConfigLoader
         return settings with { Credentials = credentials };
     }
 
-    private static VaultSettings? BindVault(ConfigBinder b, ConfigMap? map, string baseDirectory)
+    /// <summary>A Vault connection section: the top-level 'vault', and (with its own <paramref name="what"/>) each cluster of 'replication'.</summary>
+    internal static VaultSettings? BindVault(ConfigBinder b, ConfigMap? map, string baseDirectory, string what = "'vault'")
     {
         if (map is null) return null;
-        const string what = "'vault'";
         b.OnlyKeys(map, what, VaultKeys);
         var address = SettingOf(b, map, "address", what, required: true, secretRefusal: VaultBootstrap);
-        var auth = b.Map(map["auth"], "'auth' of 'vault'");
-        var tls = b.Map(map["tls"], "'tls' of 'vault'");
+        var auth = b.Map(map["auth"], $"'auth' of {what}");
+        var tls = b.Map(map["tls"], $"'tls' of {what}");
         var settings = new VaultSettings(address ?? new SettingValue("", map.Position))
         {
             Namespace = SettingOf(b, map, "namespace", what, required: false, secretRefusal: VaultBootstrap),
             Timeout = b.Duration(map, "timeout", what) ?? TimeSpan.FromSeconds(10),
         };
         if (auth is null)
-            b.Add(map.Position, "'vault' needs 'auth' (method: token with 'token', or method: approle with 'role_id' and 'secret_id')");
+            b.Add(map.Position, $"{what} needs 'auth' (method: token with 'token', or method: approle with 'role_id' and 'secret_id')");
         else
         {
-            const string authWhat = "'auth' of 'vault'";
+            var authWhat = $"'auth' of {what}";
             b.OnlyKeys(auth, authWhat, VaultAuthKeys);
             var method = b.Choice(auth, "method", authWhat, ["token", "approle"]) ?? "token";
             settings = settings with
@@ -442,7 +444,7 @@ public static partial class VarTrackConfigLoader
         }
         if (tls is not null)
         {
-            const string tlsWhat = "'tls' of 'vault'";
+            var tlsWhat = $"'tls' of {what}";
             b.OnlyKeys(tls, tlsWhat, VaultTlsKeys);
             var ca = b.String(tls, "ca_cert", tlsWhat);
             CheckFileExists(b, tls, "ca_cert", ca, baseDirectory);

@@ -15,11 +15,14 @@ namespace VarTrack.Connectors.Tests.Vault;
 /// <summary>
 /// An in-memory Vault on a real HTTP port (Kestrel on 127.0.0.1, free port) speaking the documented HTTP API of the
 /// KV version 2 engine and AppRole login: versions, soft delete, undelete, destroy, metadata, check-and-set, LIST (verb
-/// and <c>?list=true</c>), token checks, namespaces (<c>X-Vault-Namespace</c>, one store per namespace) and per-path
-/// fault injection. Answers use Vault's JSON shapes, including its 404-with-metadata for deleted versions and
-/// nanosecond RFC 3339 times. Thread-safe.
-/// Not modelled: policies (a valid token may do anything), delete_version_after, namespace path prefixes,
-/// token renewal, response wrapping, KV v1, PATCH.
+/// and <c>?list=true</c>), token checks, per-token policies (<see cref="CreateToken"/>: path globs with capabilities,
+/// checked on every request as Vault does, 403 "permission denied" otherwise), <c>sys/capabilities-self</c>,
+/// namespaces (<c>X-Vault-Namespace</c>, one store per namespace), per-path fault injection and request counters.
+/// Answers use Vault's JSON shapes, including its 404-with-metadata for deleted versions and nanosecond RFC 3339
+/// times. Thread-safe.
+/// Not modelled: policy documents, several policies per token and Vault's exact rule priority (the most specific
+/// matching rule of the token wins: longest text before the first wildcard, then no trailing '*', then fewer '+'),
+/// delete_version_after, namespace path prefixes, token renewal, response wrapping, KV v1, PATCH.
 /// </summary>
 public sealed class FakeVaultServer : IAsyncDisposable
 {
@@ -35,6 +38,11 @@ public sealed class FakeVaultServer : IAsyncDisposable
     private readonly List<Fault> _faults = [];
     private int _requestCount;
     private int _loginCount;
+    private int _dataReads;
+    private int _metadataReads;
+    private int _dataWrites;
+    private int _lists;
+    private int _deletes;
 
     private FakeVaultServer(WebApplication app, TimeProvider time)
     {
@@ -58,6 +66,31 @@ public sealed class FakeVaultServer : IAsyncDisposable
     public bool RequireRequestHeader { get; set; } = true;
 
     public int RequestCount => Volatile.Read(ref _requestCount);
+
+    /// <summary>Authorised reads of secret data (<c>GET &lt;mount&gt;/data/...</c>) so far.</summary>
+    public int DataReads => Volatile.Read(ref _dataReads);
+
+    /// <summary>Authorised metadata reads (<c>GET &lt;mount&gt;/metadata/...</c>, not lists) so far.</summary>
+    public int MetadataReads => Volatile.Read(ref _metadataReads);
+
+    /// <summary>Authorised secret writes (<c>POST/PUT &lt;mount&gt;/data/...</c>) so far.</summary>
+    public int DataWrites => Volatile.Read(ref _dataWrites);
+
+    /// <summary>Authorised LISTs of metadata folders so far.</summary>
+    public int Lists => Volatile.Read(ref _lists);
+
+    /// <summary>Authorised deletes of any kind (data DELETE, delete/, destroy/, metadata DELETE) so far.</summary>
+    public int Deletes => Volatile.Read(ref _deletes);
+
+    /// <summary>Sets the KV counters (<see cref="DataReads"/> and the others) back to zero.</summary>
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _dataReads, 0);
+        Interlocked.Exchange(ref _metadataReads, 0);
+        Interlocked.Exchange(ref _dataWrites, 0);
+        Interlocked.Exchange(ref _lists, 0);
+        Interlocked.Exchange(ref _deletes, 0);
+    }
 
     /// <summary>Successful AppRole logins so far.</summary>
     public int LoginCount => Volatile.Read(ref _loginCount);
@@ -111,6 +144,25 @@ public sealed class FakeVaultServer : IAsyncDisposable
         {
             _tokens[token] = new TokenEntry(Namespace: null, ExpiresAt: null, IssuedByAppRole: false);
         }
+    }
+
+    /// <summary>
+    /// Issues a token valid in every namespace that may do only what <paramref name="rules"/> allow: each rule is a
+    /// Vault policy path (exact, ending in <c>*</c> for a prefix, <c>+</c> for one segment) and its capabilities
+    /// (<c>create</c>, <c>read</c>, <c>update</c>, <c>delete</c>, <c>list</c>, or <c>deny</c>).
+    /// </summary>
+    public string CreateToken(params (string Path, string[] Capabilities)[] rules)
+    {
+        var token = "hvs.policy-" + Guid.NewGuid().ToString("N");
+        lock (_gate)
+        {
+            _tokens[token] = new TokenEntry(Namespace: null, ExpiresAt: null, IssuedByAppRole: false)
+            {
+                Rules = rules.Select(r => new PolicyRule(r.Path, r.Capabilities)).ToList(),
+            };
+        }
+
+        return token;
     }
 
     public void RevokeToken(string token)
@@ -173,6 +225,38 @@ public sealed class FakeVaultServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes a version of a secret straight into the store (no HTTP, not counted), as a write through the API would:
+    /// for tests that need thousands of secrets quickly. Values are stored as JSON strings.
+    /// </summary>
+    public void Seed(string mount, string path, IReadOnlyDictionary<string, string> data, string? @namespace = null)
+    {
+        var json = new JsonObject(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
+        lock (_gate)
+        {
+            var key = (NormaliseNamespace(@namespace), mount.Trim('/'), path.Trim('/'));
+            if (!_secrets.TryGetValue(key, out var entry))
+            {
+                entry = new SecretEntry { CreatedTime = _time.GetUtcNow() };
+                _secrets[key] = entry;
+            }
+
+            var number = entry.CurrentVersion + 1;
+            entry.Versions[number] = new VersionEntry { CreatedTime = _time.GetUtcNow(), Data = json.ToJsonString() };
+            entry.CurrentVersion = number;
+            entry.UpdatedTime = _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>Keys (with metadata) in a mount of the root namespace.</summary>
+    public int SecretCount(string mount = "secret")
+    {
+        lock (_gate)
+        {
+            return _secrets.Keys.Count(k => k.Namespace == "" && k.Mount == mount);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -197,8 +281,11 @@ public sealed class FakeVaultServer : IAsyncDisposable
         ["auth"] = auth,
     };
 
+    // Empty texts are dropped: a 404 fault with no error text answers {"errors":[]}, Vault's "nothing here".
     private static Reply Errors(int status, params string[] errors) =>
-        new(status, new JsonObject { ["errors"] = new JsonArray(errors.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()) });
+        new(status, new JsonObject { ["errors"] = new JsonArray(errors.Where(e => e.Length > 0).Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()) });
+
+    private static Reply PermissionDenied() => Errors(403, "1 error occurred:\n\t* permission denied\n\n");
 
     private static Reply NotFound() => Errors(404);
 
@@ -294,9 +381,17 @@ public sealed class FakeVaultServer : IAsyncDisposable
                     : Errors(405, "1 error occurred:\n\t* unsupported operation\n\n");
             }
 
-            if (!IsAuthorised(request.Headers["X-Vault-Token"], ns))
+            var token = (string?)request.Headers["X-Vault-Token"];
+            if (!IsAuthorised(token, ns))
             {
                 return Errors(403, "permission denied");
+            }
+
+            var rules = _tokens[token!].Rules;
+            if (apiPath == "sys/capabilities-self")
+            {
+                // The default policy lets every token ask about itself.
+                return method is "POST" or "PUT" ? CapabilitiesSelf(rules, body) : Errors(405, "1 error occurred:\n\t* unsupported operation\n\n");
             }
 
             var mount = _mounts.Keys
@@ -313,6 +408,11 @@ public sealed class FakeVaultServer : IAsyncDisposable
             var operation = slash < 0 ? rest : rest[..slash];
             var key = slash < 0 ? "" : rest[(slash + 1)..];
             var settings = _mounts[mount];
+            if (rules is not null && !Allows(rules, isList ? apiPath + "/" : apiPath, Capability(ns, mount, operation, key, method, isList)))
+            {
+                return PermissionDenied();
+            }
+
             return (operation, method, isList) switch
             {
                 ("config", "GET", false) => Ok(new JsonObject
@@ -339,6 +439,96 @@ public sealed class FakeVaultServer : IAsyncDisposable
                 _ => Errors(404, $"no handler for route \"{apiPath}\". route entry not found."),
             };
         }
+    }
+
+    /// <summary>The capability Vault checks for a request: writes need create for a new key and update for an existing one.</summary>
+    private string Capability(string ns, string mount, string operation, string key, string method, bool isList)
+    {
+        if (isList)
+        {
+            return "list";
+        }
+
+        return (operation, method) switch
+        {
+            (_, "GET") => "read",
+            (_, "DELETE") => "delete",
+            ("data" or "metadata", _) => _secrets.ContainsKey((ns, mount, key)) ? "update" : "create",
+            _ => "update",
+        };
+    }
+
+    private static bool Allows(IReadOnlyList<PolicyRule> rules, string path, string capability) =>
+        Match(rules, path) is { } rule && !rule.Capabilities.Contains("deny") && rule.Capabilities.Contains(capability);
+
+    /// <summary>The most specific rule matching the path (see the class summary), or null.</summary>
+    private static PolicyRule? Match(IReadOnlyList<PolicyRule> rules, string path) =>
+        rules.Where(rule => Glob(rule.Path, path))
+            .OrderByDescending(rule => rule.Path.IndexOfAny(['*', '+']) is var wildcard && wildcard < 0 ? int.MaxValue : wildcard)
+            .ThenBy(rule => rule.Path.EndsWith('*') ? 1 : 0)
+            .ThenBy(rule => rule.Path.Count(c => c == '+'))
+            .ThenByDescending(rule => rule.Path.Length)
+            .FirstOrDefault();
+
+    private static bool Glob(string pattern, string path)
+    {
+        var prefix = pattern.EndsWith('*');
+        var patternSegments = (prefix ? pattern[..^1] : pattern).Split('/');
+        var pathSegments = path.Split('/');
+        for (var i = 0; i < patternSegments.Length; i++)
+        {
+            var last = i == patternSegments.Length - 1;
+            if (i >= pathSegments.Length)
+            {
+                return false;
+            }
+
+            if (patternSegments[i] == "+")
+            {
+                continue;
+            }
+
+            // With a trailing '*' the last pattern segment only has to start the path's segment ("app*" matches "app1/x").
+            var matches = last && prefix
+                ? pathSegments[i].StartsWith(patternSegments[i], StringComparison.Ordinal)
+                : pathSegments[i] == patternSegments[i];
+            if (!matches)
+            {
+                return false;
+            }
+        }
+
+        return prefix || pathSegments.Length == patternSegments.Length;
+    }
+
+    private static Reply CapabilitiesSelf(IReadOnlyList<PolicyRule>? rules, JsonObject body)
+    {
+        if (body["paths"] is not JsonArray { Count: > 0 } paths)
+        {
+            return Errors(400, "missing required 'paths' parameter");
+        }
+
+        // Vault answers one key per path, "capabilities" too for a single path, and repeats it all under "data".
+        var answer = new JsonObject();
+        foreach (var item in paths)
+        {
+            var path = item?.GetValue<string>() ?? "";
+            var capabilities = rules is null ? ["root"] : Match(rules, path)?.Capabilities ?? ["deny"];
+            answer[path] = new JsonArray(capabilities.Order(StringComparer.Ordinal).Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
+        }
+
+        if (paths.Count == 1)
+        {
+            answer["capabilities"] = answer.First().Value!.DeepClone();
+        }
+
+        var reply = Envelope(answer.DeepClone());
+        foreach (var (key, value) in answer)
+        {
+            reply[key] = value!.DeepClone();
+        }
+
+        return new Reply(200, reply);
     }
 
     private bool IsAuthorised(string? token, string ns)
@@ -409,6 +599,7 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private Reply ReadData(string ns, string mount, string key, string? versionText)
     {
+        Interlocked.Increment(ref _dataReads);
         if (!_secrets.TryGetValue((ns, mount, key), out var entry))
         {
             return NotFound();
@@ -440,6 +631,7 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private Reply WriteData(string ns, string mount, string key, MountSettings settings, JsonObject body)
     {
+        Interlocked.Increment(ref _dataWrites);
         if (body["data"] is not JsonObject data)
         {
             return Errors(400, "no data provided");
@@ -483,6 +675,7 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private Reply DeleteLatest(string ns, string mount, string key)
     {
+        Interlocked.Increment(ref _deletes);
         if (_secrets.TryGetValue((ns, mount, key), out var entry) && entry.Versions.TryGetValue(entry.CurrentVersion, out var latest))
         {
             SoftDelete(latest);
@@ -494,6 +687,11 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private Reply ChangeVersions(string ns, string mount, string key, JsonObject body, Action<VersionEntry> change)
     {
+        if (change != Undelete)
+        {
+            Interlocked.Increment(ref _deletes);
+        }
+
         if (body["versions"] is not JsonArray { Count: > 0 } versions)
         {
             return Errors(400, "no version number provided");
@@ -539,6 +737,7 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private Reply ReadMetadata(string ns, string mount, string key, MountSettings settings)
     {
+        Interlocked.Increment(ref _metadataReads);
         if (!_secrets.TryGetValue((ns, mount, key), out var entry))
         {
             return NotFound();
@@ -594,12 +793,14 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private Reply DeleteMetadata(string ns, string mount, string key)
     {
+        Interlocked.Increment(ref _deletes);
         _secrets.Remove((ns, mount, key));
         return NoContent();
     }
 
     private Reply List(string ns, string mount, string folder)
     {
+        Interlocked.Increment(ref _lists);
         var prefix = folder.Length == 0 ? "" : folder + "/";
         var keys = _secrets.Keys
             .Where(k => k.Namespace == ns && k.Mount == mount && k.Path.StartsWith(prefix, StringComparison.Ordinal))
@@ -637,7 +838,13 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private sealed record Reply(int Status, JsonNode? Body);
 
-    private sealed record TokenEntry(string? Namespace, DateTimeOffset? ExpiresAt, bool IssuedByAppRole);
+    private sealed record TokenEntry(string? Namespace, DateTimeOffset? ExpiresAt, bool IssuedByAppRole)
+    {
+        /// <summary>Null: the token may do anything (root, and tokens without a policy in these tests).</summary>
+        public IReadOnlyList<PolicyRule>? Rules { get; init; }
+    }
+
+    private sealed record PolicyRule(string Path, IReadOnlyList<string> Capabilities);
 
     private sealed class Fault(string path, int statusCode, string error, TimeSpan delay, int remaining, bool echoRequestBody)
     {
