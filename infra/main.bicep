@@ -58,6 +58,9 @@ param vartrackConfigPath string = 'vartrack.yaml'
 @description('NCRONTAB schedule (six fields, with seconds) of the drift timer (app setting DriftSchedule). Flex Consumption runs timers in UTC.')
 param driftSchedule string = '0 */1 * * * *'
 
+@description('NCRONTAB schedule (six fields, with seconds) of the Vault replication timer (app setting VaultReplicationSchedule); it does nothing without a replication section in vartrack.yaml.')
+param vaultReplicationSchedule string = '0 */1 * * * *'
+
 @description('GitHub webhook secret. Empty: no secret is written and GITHUB_WEBHOOK_SECRET is not set (unless listed in existingWebhookSecrets).')
 @secure()
 param githubWebhookSecret string = ''
@@ -210,6 +213,7 @@ var managedAppSettings = union(
     APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
     VARTRACK_CONFIG: vartrackConfigPath
     DriftSchedule: driftSchedule
+    VaultReplicationSchedule: vaultReplicationSchedule
   },
   webhookSecretReferences
 )

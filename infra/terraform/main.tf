@@ -71,9 +71,10 @@ locals {
       # Setting it empty overrides that (hashicorp/terraform-provider-azurerm#29149, the same workaround as
       # Azure-Samples/azure-functions-flex-consumption-samples IaC/terraformazurerm). Side effect: every plan shows
       # this setting as a change, because the provider does not read it back into app_settings.
-      AzureWebJobsStorage = ""
-      VARTRACK_CONFIG     = var.vartrack_config_path
-      DriftSchedule       = var.drift_schedule
+      AzureWebJobsStorage      = ""
+      VARTRACK_CONFIG          = var.vartrack_config_path
+      DriftSchedule            = var.drift_schedule
+      VaultReplicationSchedule = var.vault_replication_schedule
     },
     local.webhook_secret_references,
   )

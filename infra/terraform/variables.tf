@@ -89,6 +89,12 @@ variable "drift_schedule" {
   default     = "0 */1 * * * *"
 }
 
+variable "vault_replication_schedule" {
+  description = "NCRONTAB schedule (six fields, with seconds) of the Vault replication timer (app setting VaultReplicationSchedule); it does nothing without a replication section in vartrack.yaml."
+  type        = string
+  default     = "0 */1 * * * *"
+}
+
 variable "github_webhook_secret" {
   description = "GitHub webhook secret. Empty: no secret is written and GITHUB_WEBHOOK_SECRET is not set (unless listed in existing_webhook_secrets)."
   type        = string

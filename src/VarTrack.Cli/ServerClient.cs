@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using VarTrack.Core.Replication;
 using VarTrack.Core.State;
 using VarTrack.Core.Workflows;
 
@@ -60,6 +61,9 @@ internal sealed class ServerClient : IDisposable
     public Task<(ServerStatus Value, string Json)> GetStatusAsync(CancellationToken ct) =>
         SendAsync<ServerStatus>(HttpMethod.Get, "api/status", null, ct);
 
+    public Task<(ReplicationStatusView Value, string Json)> GetVaultStatusAsync(CancellationToken ct) =>
+        SendAsync<ReplicationStatusView>(HttpMethod.Get, "api/vault/status", null, ct);
+
     public void Dispose() => _http.Dispose();
 
     private async Task<(T Value, string Json)> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) where T : class
@@ -110,6 +114,7 @@ internal sealed class ServerClient : IDisposable
         SyncList l => l.Syncs is not null && l.Syncs.All(r => IsComplete(r)),
         SyncAccepted a => a.SyncId is not null && a.StatusUrl is not null,
         ServerStatus s => s.Destinations is not null,
+        ReplicationStatusView v => v.Owners is not null && v.Owners.All(o => o.Owner is not null && o.Last is not null),
         _ => true,
     };
 

@@ -25,6 +25,7 @@ public static class VtApp
             StatusCommand.Create(options),
             SyncsCommand.Create(options),
             NodeCommand.Create(output, error, workingDirectory),
+            VaultCommand.Create(options),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using VarTrack.Core.Config;
 using VarTrack.Core.Drift;
+using VarTrack.Core.Replication;
 using VarTrack.Core.State;
 using VarTrack.Core.Webhooks;
 using VarTrack.Core.Workflows;
@@ -20,6 +21,7 @@ public static class ServerRoutes
         app.MapGet("/api/syncs", ListSyncsAsync);
         app.MapPost("/api/syncs", StartSyncAsync).RequireRateLimiting(ServerApp.WebhookPolicy);
         app.MapGet("/api/status", StatusAsync);
+        app.MapGet("/api/vault/status", VaultStatusAsync);
         app.MapGet("/health", (SyncQueue queue, IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
             ? Results.Json(new { status = "stopping", running = queue.Running }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { status = "ok", running = queue.Running, queued = queue.Queued }));
@@ -42,6 +44,11 @@ public static class ServerRoutes
             return RateLimited(http, ex);
         }
     }
+
+    private static async Task<IResult> VaultStatusAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetService<ReplicationStatusStore>() is { } status
+            ? Results.Json(ReplicationStatusView.From(await status.StatusAsync(cancellationToken)), StateJson.Options)
+            : Results.NotFound(new ApiError("not_configured", "vault replication is not configured (no 'replication' section in vartrack.yaml)"));
 
     private static async Task<IResult> GetSyncAsync(string id, SyncRecordStore records, CancellationToken cancellationToken)
     {

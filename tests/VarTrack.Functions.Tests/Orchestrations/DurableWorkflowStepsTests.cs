@@ -27,6 +27,27 @@ public sealed class DurableWorkflowStepsTests
     }
 
     [Fact]
+    public async Task DelayAsync_is_a_durable_timer_at_orchestration_time_plus_the_delay_with_the_callers_token()
+    {
+        var harness = new OrchestrationHarness(new DateTime(2026, 11, 23, 3, 15, 0, DateTimeKind.Utc));
+        harness.Context.CallBase = true;
+        var fired = new List<(DateTime FireAt, CancellationToken Token)>();
+        harness.Context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
+            .Returns((DateTime at, CancellationToken token) =>
+            {
+                fired.Add((at, token));
+                return Task.CompletedTask;
+            });
+        using var cancel = new CancellationTokenSource();
+
+        await new DurableWorkflowSteps(harness.Context.Object).DelayAsync(TimeSpan.FromMinutes(5), cancel.Token);
+
+        var (fireAt, token) = Assert.Single(fired);
+        Assert.Equal(new DateTime(2026, 11, 23, 3, 20, 0, DateTimeKind.Utc), fireAt);
+        Assert.Equal(cancel.Token, token);
+    }
+
+    [Fact]
     public async Task LockAsync_locks_a_repeated_resource_once()
     {
         var harness = new OrchestrationHarness();
