@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 using VarTrack.Connectors.AzureStorage;
 using VarTrack.Connectors.Git;
 using VarTrack.Connectors.LocalState;
+using VarTrack.Connectors.Meta;
 using VarTrack.Core.Config;
 using VarTrack.Core.Git;
+using VarTrack.Core.Releases;
 using VarTrack.Core.State;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Sync;
@@ -34,6 +36,14 @@ public static class VarTrackConnectorsServiceCollectionExtensions
                 services.TryAddSingleton<IDestinationLocks>(sp => BlobLeaseDestinationLocks.Create(shared, logger: sp.GetService<ILogger<BlobLeaseDestinationLocks>>()));
             services.TryAddSingleton<IGitSource>(sp => new GitCloneSource(config.Git, config.Git.CacheDirectory ?? Path.Combine(state.Directory, "git"),
                 new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetService<ILogger<GitCloneSource>>()));
+            if (config.Meta is { } meta)
+            {
+                // The age tool until an in-process implementation of the age format is registered first.
+                services.TryAddSingleton<IMetaCipher>(_ => new AgeToolCipher());
+                services.TryAddSingleton<IMetaRepository>(sp => new GitMetaRepository(meta, config.Git,
+                    GitMetaRepository.FolderFor(meta.CacheDirectory ?? Path.Combine(state.Directory, "meta"), meta.Repository),
+                    new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetService<TimeProvider>(), sp.GetService<ILogger<GitMetaRepository>>()));
+            }
         }
         if (config.Vault is { } vault)
         {

@@ -6,6 +6,7 @@ using VarTrack.Core.Drift;
 using VarTrack.Core.Etl;
 using VarTrack.Core.Formats;
 using VarTrack.Core.Git;
+using VarTrack.Core.Releases;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.State;
 using VarTrack.Core.Sync;
@@ -53,9 +54,18 @@ public static class VarTrackCoreServiceCollectionExtensions
             if (sp.GetService<IGitSource>() is not null) sp.GetRequiredService<SyncResolver>().AddTo(table);
             return table;
         });
+        if (config.Meta is { } meta)
+        {
+            // Release metadata: the read API and the notifier, which hears meta pushes through the webhook handler.
+            services.TryAddSingleton(sp => new MetaReadApi(sp.GetRequiredService<IMetaRepository>(), meta, sp.GetService<ILogger<MetaReadApi>>()));
+            services.TryAddSingleton(sp => new MetaNotifier(sp.GetRequiredService<IMetaRepository>(), meta, sp.GetRequiredService<IStateStore>(),
+                new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<MetaNotifier>>()));
+            services.AddSingleton<IPushListener>(sp => sp.GetRequiredService<MetaNotifier>());
+        }
         services.TryAddSingleton(new WebhookOptions());
         services.TryAddSingleton(sp => new WebhookHandler(config, new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>(),
-            sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>()));
+            sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>(),
+            sp.GetServices<IPushListener>()));
         return services;
     }
 }

@@ -24,6 +24,9 @@ public sealed record VarTrackConfig
 
     public GitSettings Git { get; init; } = GitSettings.Default;
 
+    /// <summary>The <c>meta:</c> section (release metadata in Git); null when absent.</summary>
+    public Releases.MetaSettings? Meta { get; init; }
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {

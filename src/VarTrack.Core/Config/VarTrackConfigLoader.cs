@@ -13,7 +13,7 @@ namespace VarTrack.Core.Config;
 /// </summary>
 public static partial class VarTrackConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules"];
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "meta"];
     private static readonly string[] RuleKeys =
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
@@ -73,6 +73,7 @@ public static partial class VarTrackConfigLoader
         var webhooks = BindWebhooks(b, b.Map(map["webhooks"], "'webhooks'"));
         var vault = BindVault(b, b.Map(map["vault"], "'vault'"), baseDirectory);
         var git = BindGit(b, b.Map(map["git"], "'git'"), baseDirectory);
+        var meta = Releases.MetaSettingsBinder.Bind(b, b.Map(map["meta"], "'meta'"), baseDirectory);
 
         if (b.Problems.Count > 0)
             throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
@@ -85,6 +86,7 @@ public static partial class VarTrackConfigLoader
             WebhookSecrets = webhooks,
             Vault = vault,
             Git = git,
+            Meta = meta,
         };
     }
 
@@ -454,7 +456,7 @@ public static partial class VarTrackConfigLoader
         b.String(map, key, what, required) is null || !map.TryGetEntry(key, out var entry) ? null : Setting(b, entry, what, secretRefusal);
 
     /// <summary>Checks a setting's ${ENV} references and @secret(...) form; <paramref name="secretRefusal"/> says why a secret is not allowed (null: allowed).</summary>
-    private static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, string? secretRefusal)
+    internal static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, string? secretRefusal)
     {
         var text = ((ConfigScalar)entry.Value).Text!;
         var position = entry.Value.Position;
