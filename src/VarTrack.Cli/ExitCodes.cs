@@ -8,4 +8,6 @@ public static class ExitCodes
     public const int Failure = 1;
     /// <summary>The command line was wrong: unknown option, missing argument, unknown rule or file.</summary>
     public const int Usage = 2;
+    /// <summary><c>vt meta promote|rollback</c>: the channel is not at the release the promotion expected; nothing was written.</summary>
+    public const int Conflict = 3;
 }

@@ -24,6 +24,7 @@ public static class VtApp
             SyncCommand.Create(options),
             StatusCommand.Create(options),
             SyncsCommand.Create(options),
+            MetaCommand.Create(options),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

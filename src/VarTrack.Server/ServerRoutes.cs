@@ -20,6 +20,7 @@ public static class ServerRoutes
         app.MapGet("/api/syncs", ListSyncsAsync);
         app.MapPost("/api/syncs", StartSyncAsync).RequireRateLimiting(ServerApp.WebhookPolicy);
         app.MapGet("/api/status", StatusAsync);
+        MetaRoutes.Map(app);
         app.MapGet("/health", (SyncQueue queue, IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
             ? Results.Json(new { status = "stopping", running = queue.Running }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { status = "ok", running = queue.Running, queued = queue.Queued }));
