@@ -23,7 +23,7 @@ public static class CanonicalJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 32 };
+    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public static byte[] Serialize(JsonNode node)
     {
@@ -42,14 +42,13 @@ public static class CanonicalJson
         {
             node = JsonNode.Parse(utf8, documentOptions: ReaderOptions);
         }
+        catch (JsonException ex) when (ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VarTrackException(new Problem("not valid JSON: a key is written twice") { File = path });
+        }
         catch (JsonException ex)
         {
             throw new VarTrackException(new Problem($"not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})") { File = path });
-        }
-        catch (ArgumentException)
-        {
-            // JsonObject refuses a key written twice.
-            throw new VarTrackException(new Problem("not valid JSON: a key is written twice") { File = path });
         }
         return node as JsonObject ?? throw new VarTrackException(new Problem("a record must be a JSON object") { File = path });
     }
@@ -62,7 +61,7 @@ public static class CanonicalJson
         {
             node = JsonNode.Parse(utf8, documentOptions: ReaderOptions);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        catch (JsonException)
         {
             return false;
         }

@@ -27,8 +27,8 @@ public sealed record PromotionEvent(string ReleaseId, string? PreviousReleaseId,
         var fields = new RecordFields(json, path.Path, Kind, SchemaVersion, "release_id", "previous_release_id", "actor", "reason", "created");
         var release = fields.Text("release_id", maxLength: 128);
         var previous = fields.Text("previous_release_id", nullable: true, maxLength: 128);
-        if (release is not null && MetaNames.ProblemOf("'release_id'", release, v => MetaNames.Release(v)) is { } bad) fields.Add(bad);
-        if (previous is not null && MetaNames.ProblemOf("'previous_release_id'", previous, v => MetaNames.Release(v)) is { } badPrevious) fields.Add(badPrevious);
+        if (release is not null && MetaNames.ProblemOf("'release_id'", release, v => MetaNames.Release(v, "'release_id'")) is { } bad) fields.Add(bad);
+        if (previous is not null && MetaNames.ProblemOf("'previous_release_id'", previous, v => MetaNames.Release(v, "'previous_release_id'")) is { } badPrevious) fields.Add(badPrevious);
         var actor = fields.Text("actor", maxLength: 256);
         var reason = fields.Text("reason", nullable: true, maxLength: 4096);
         var created = fields.Time("created");
