@@ -192,6 +192,7 @@ cmd="${1:-status}"
 mkdir -p "$dir/pids" "$dir/logs" "$dir/data"
 case "$cmd" in
   start)
+    ensure_apt age age   # the age tool: release metadata encryption tests (AgeToolCipher) and its interop reference
     start_redis; start_zookeeper; start_azurite; start_s3; start_ssh; start_githttp
     print_env >"$dir/env"
     log "all services up (settings in $dir/env):"
