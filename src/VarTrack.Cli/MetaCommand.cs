@@ -64,8 +64,8 @@ internal static class MetaCommand
             var binaries = MetaRecords.Binaries(tree, project, release.Id);
             if (session.Context.JsonOutput)
             {
-                var json = release.ToJson();
-                json["binaries"] = new JsonObject(binaries.Select(b => KeyValuePair.Create(b.Path.Platform!, (JsonNode?)b.Record.ToJson())));
+                var json = release.ToSortedJson();
+                json["binaries"] = new JsonObject(binaries.Select(b => KeyValuePair.Create(b.Path.Platform!, (JsonNode?)b.Record.ToSortedJson())));
                 await WriteJsonAsync(session, json);
                 return ExitCodes.Ok;
             }
@@ -206,7 +206,7 @@ internal static class MetaCommand
             {
                 var list = new JsonArray();
                 foreach (var m in matches)
-                    list.Add(new JsonObject { ["project"] = m.Project, ["platform"] = m.BinaryPath.Platform, ["binary_path"] = m.BinaryPath.Path, ["binary"] = m.Binary.ToJson(), ["release"] = m.Release?.ToJson() });
+                    list.Add(new JsonObject { ["project"] = m.Project, ["platform"] = m.BinaryPath.Platform, ["binary_path"] = m.BinaryPath.Path, ["binary"] = m.Binary.ToSortedJson(), ["release"] = m.Release?.ToSortedJson() });
                 await WriteJsonAsync(session, new JsonObject { ["matches"] = list, ["commit"] = tree.Commit });
                 return ExitCodes.Ok;
             }

@@ -22,14 +22,14 @@ public static class MetaChannelView
             var release = MetaRecords.Release(tree, project, state.CurrentReleaseId)
                 ?? throw new VarTrackException(new Problem($"the channel's last event names release '{state.CurrentReleaseId}', which does not exist") { File = state.LastEventPath.Path });
             var binaries = new JsonObject();
-            foreach (var (path, binary) in MetaRecords.Binaries(tree, project, release.Id)) binaries[path.Platform!] = binary.ToJson();
-            var @event = state.LastEvent.ToJson();
+            foreach (var (path, binary) in MetaRecords.Binaries(tree, project, release.Id)) binaries[path.Platform!] = binary.ToSortedJson();
+            var @event = state.LastEvent.ToSortedJson();
             @event["path"] = state.LastEventPath.Path;
             return new MetaApiAnswer(200, new JsonObject
             {
                 ["project"] = project,
                 ["channel"] = channel,
-                ["release"] = release.ToJson(),
+                ["release"] = release.ToSortedJson(),
                 ["binaries"] = binaries,
                 ["event"] = @event,
                 ["commit"] = tree.Commit,

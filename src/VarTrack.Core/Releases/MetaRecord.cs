@@ -10,4 +10,7 @@ public abstract record MetaRecord
 
     /// <summary>The bytes written to Git.</summary>
     public byte[] ToCanonical() => CanonicalJson.Serialize(ToJson());
+
+    /// <summary>The JSON object with its keys in canonical (sorted) order, for answers that show records as stored.</summary>
+    public JsonObject ToSortedJson() => JsonNode.Parse(ToCanonical())!.AsObject();
 }
