@@ -36,7 +36,8 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
     private readonly int _maxAttempts;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, MetaTree> _trees = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastFetch = DateTimeOffset.MinValue;
+    // UTC ticks of the last successful fetch; read without the gate by readers deciding whether to fetch.
+    private long _lastFetchTicks;
 
     /// <param name="settings">The <c>meta:</c> settings (repository URL or path, branch, author).</param>
     /// <param name="git">The <c>git:</c> settings (credentials, fetch timeout).</param>
@@ -137,7 +138,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
                     if (rejection is null)
                     {
                         using (var repository = Open()) repository.Refs.Add(TrackingRef, new ObjectId(commit), allowOverwrite: true);
-                        _lastFetch = _time.GetUtcNow();
+                        Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
                         _logger.LogInformation("{Where}: pushed {Commit} ({Message}) after {Attempts} attempt(s)", Where, commit, change.Message, attempt);
                         return new MetaCommitResult(commit, change, attempt);
                     }
@@ -192,7 +193,8 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    private bool IsFresh(TimeSpan maxAge) => maxAge > TimeSpan.Zero && _time.GetUtcNow() - _lastFetch < maxAge && Repository.IsValid(_directory);
+    private bool IsFresh(TimeSpan maxAge) =>
+        maxAge > TimeSpan.Zero && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastFetchTicks) < maxAge.Ticks && Repository.IsValid(_directory);
 
     private Repository Open()
     {
@@ -339,7 +341,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
             Commands.Fetch(repository, RemoteName, [refspec], options, null);
             return true;
         }, cancellationToken);
-        _lastFetch = _time.GetUtcNow();
+        Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
     }
 
     /// <summary>Null when the branch took the commit; else the server's or libgit2's reason for refusing it.</summary>

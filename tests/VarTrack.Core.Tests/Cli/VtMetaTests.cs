@@ -197,6 +197,49 @@ public sealed class VtMetaTests : IDisposable
     }
 
     [Fact]
+    public async Task An_encrypted_prod_file_is_stored_as_ciphertext_and_read_only_with_the_prod_identity()
+    {
+        var (prodIdentity, prodRecipient) = AgeKeygen();
+        var (devIdentity, _) = AgeKeygen();
+        string Config(string identity) => $$"""
+            meta:
+              repository: meta.git
+              project: shop
+              cache_directory: .work
+              encryption:
+                - paths: ["envs/Prod/**"]
+                  recipients: ["{{prodRecipient}}"]
+              identities: ["{{identity}}"]
+            """;
+        _project.Write("prod.yaml", Config(prodIdentity));
+        _project.Write("dev.yaml", Config(devIdentity));
+        _project.Write("app.yaml", "db_password: s3cr3t\n");
+
+        var put = await _project.RunAsync("meta", "env", "put", "--env", "Prod", "--file", "app.yaml", "-c", "prod.yaml");
+        Assert.Equal(0, put.Code);
+        Assert.StartsWith("envs/Prod/app.yaml stored, encrypted for 1 age recipient(s): commit ", put.Out);
+        Assert.StartsWith("age-encryption.org/v1", GitCommand.Run(_bare, "show", "main:envs/Prod/app.yaml"));
+
+        var prod = await _project.RunAsync("meta", "env", "show", "--env", "Prod", "app.yaml", "-c", "prod.yaml");
+        Assert.Equal((0, "db_password: s3cr3t\n"), (prod.Code, prod.Out));
+
+        var dev = await _project.RunAsync("meta", "env", "show", "--env", "Prod", "app.yaml", "-c", "dev.yaml");
+        Assert.Equal(1, dev.Code);
+        Assert.Equal("error: envs/Prod/app.yaml: cannot decrypt: none of the configured age identities can read it (the file is encrypted for other recipients)\n", dev.Err.Replace("\r\n", "\n"));
+        Assert.DoesNotContain(devIdentity, dev.Err + dev.Out);
+    }
+
+    private static (string Identity, string Recipient) AgeKeygen()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("age-keygen") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var lines = text.Split('\n');
+        return (lines.Single(l => l.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal)).Trim(), lines.Single(l => l.StartsWith("# public key: ", StringComparison.Ordinal))[14..].Trim());
+    }
+
+    [Fact]
     public async Task Without_a_repository_the_command_says_how_to_name_one()
     {
         File.Delete(Path.Combine(_project.Directory, "vartrack.yaml"));
