@@ -197,6 +197,7 @@ cmd="${1:-status}"
 mkdir -p "$dir/pids" "$dir/logs" "$dir/data"
 case "$cmd" in
   start)
+    ensure_apt age age   # the age tool: release metadata encryption tests (AgeToolCipher) and its interop reference
     start_redis; start_zookeeper; start_azurite; start_s3; start_ssh; start_githttp
     ensure_tools
     print_env >"$dir/env"

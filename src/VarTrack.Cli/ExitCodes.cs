@@ -16,4 +16,6 @@ public static class ExitCodes
     public const int NodeUnauthorized = 5;
     /// <summary><c>vt node fetch</c>: the payload was refused: a SHA-256 mismatch, a path escaping the root, a file no route takes; nothing was written.</summary>
     public const int NodeRefused = 6;
+    /// <summary><c>vt meta promote|rollback</c>: the channel is not at the release the promotion expected; nothing was written.</summary>
+    public const int Conflict = 7;
 }

@@ -26,6 +26,7 @@ public static class VtApp
             SyncsCommand.Create(options),
             NodeCommand.Create(output, error, workingDirectory),
             VaultCommand.Create(options),
+            MetaCommand.Create(options),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -6,10 +6,12 @@ using Microsoft.Extensions.Logging;
 using VarTrack.Connectors.AzureStorage;
 using VarTrack.Connectors.Git;
 using VarTrack.Connectors.LocalState;
+using VarTrack.Connectors.Meta;
 using VarTrack.Core.Config;
 using VarTrack.Core.Git;
 using VarTrack.Core.NodeConfig;
 using VarTrack.Core.Replication;
+using VarTrack.Core.Releases;
 using VarTrack.Core.State;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.Sync;
@@ -37,6 +39,14 @@ public static class VarTrackConnectorsServiceCollectionExtensions
                 services.TryAddSingleton<IDestinationLocks>(sp => BlobLeaseDestinationLocks.Create(shared, logger: sp.GetService<ILogger<BlobLeaseDestinationLocks>>()));
             services.TryAddSingleton<IGitSource>(sp => new GitCloneSource(config.Git, config.Git.CacheDirectory ?? Path.Combine(state.Directory, "git"),
                 new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetService<ILogger<GitCloneSource>>()));
+            if (config.Meta is { } meta)
+            {
+                // The in-process age format; a host may register AgeToolCipher (the age tool) first instead.
+                services.TryAddSingleton<IMetaCipher>(_ => new AgeCipher());
+                services.TryAddSingleton<IMetaRepository>(sp => new GitMetaRepository(meta, config.Git,
+                    GitMetaRepository.FolderFor(meta.CacheDirectory ?? Path.Combine(state.Directory, "meta"), meta.Repository),
+                    new SettingResolver(environment, sp.GetService<ISecretStore>()), sp.GetService<TimeProvider>(), sp.GetService<ILogger<GitMetaRepository>>()));
+            }
         }
         if (config.Vault is { } vault)
         {

@@ -8,6 +8,7 @@ using VarTrack.Core.Formats;
 using VarTrack.Core.Git;
 using VarTrack.Core.NodeConfig;
 using VarTrack.Core.Replication;
+using VarTrack.Core.Releases;
 using VarTrack.Core.Secrets;
 using VarTrack.Core.State;
 using VarTrack.Core.Sync;
@@ -65,9 +66,18 @@ public static class VarTrackCoreServiceCollectionExtensions
             if (config.Replication is not null) sp.GetRequiredService<ReplicationActivities>().AddTo(table);
             return table;
         });
+        if (config.Meta is { } meta)
+        {
+            // Release metadata: the read API and the notifier, which hears meta pushes through the webhook handler.
+            services.TryAddSingleton(sp => new MetaReadApi(sp.GetRequiredService<IMetaRepository>(), meta, sp.GetService<ILogger<MetaReadApi>>()));
+            services.TryAddSingleton(sp => new MetaNotifier(sp.GetRequiredService<IMetaRepository>(), meta, sp.GetRequiredService<IStateStore>(),
+                new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<MetaNotifier>>()));
+            services.AddSingleton<IPushListener>(sp => sp.GetRequiredService<MetaNotifier>());
+        }
         services.TryAddSingleton(new WebhookOptions());
         services.TryAddSingleton(sp => new WebhookHandler(config, new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>(),
-            sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>()));
+            sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>(),
+            sp.GetServices<IPushListener>()));
         if (config.Nodes is { } nodes)
         {
             // Registrations in the host's state store unless the connectors registered Table storage first.

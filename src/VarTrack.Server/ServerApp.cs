@@ -41,6 +41,7 @@ public static class ServerApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncQueue>());
         builder.Services.AddHostedService<DriftWatcher>();
         builder.Services.AddHostedService<VaultReplicationService>();
+        builder.Services.AddHostedService<MetaNotifierService>();
         builder.Services.AddSingleton(new WebhookOptions { MaxPayloadBytes = options.MaxPayloadBytes });
         builder.Services.AddVarTrackCore(config);
         builder.Services.AddRateLimiter(limiter =>

@@ -22,6 +22,7 @@ public static class ServerRoutes
         app.MapPost("/api/syncs", StartSyncAsync).RequireRateLimiting(ServerApp.WebhookPolicy);
         app.MapGet("/api/status", StatusAsync);
         app.MapGet("/api/vault/status", VaultStatusAsync);
+        MetaRoutes.Map(app);
         app.MapGet("/health", (SyncQueue queue, IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
             ? Results.Json(new { status = "stopping", running = queue.Running }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { status = "ok", running = queue.Running, queued = queue.Queued }));

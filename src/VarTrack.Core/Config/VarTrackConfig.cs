@@ -30,6 +30,9 @@ public sealed record VarTrackConfig
     /// <summary>The <c>replication:</c> section (Vault to Vault); null when there is none.</summary>
     public VarTrack.Core.Replication.ReplicationSettings? Replication { get; init; }
 
+    /// <summary>The <c>meta:</c> section (release metadata in Git); null when absent.</summary>
+    public Releases.MetaSettings? Meta { get; init; }
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {

@@ -14,7 +14,7 @@ namespace VarTrack.Core.Config;
 /// </summary>
 public static partial class VarTrackConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes", "replication"];
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes", "replication", "meta"];
     private static readonly string[] RuleKeys =
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
@@ -76,6 +76,7 @@ public static partial class VarTrackConfigLoader
         var git = BindGit(b, b.Map(map["git"], "'git'"), baseDirectory);
         var nodes = NodeSettingsBinder.Bind(b, b.Map(map["nodes"], "'nodes'"), baseDirectory, git);
         var replication = Replication.ReplicationSettingsBinder.Bind(b, b.Map(map["replication"], "'replication'"), baseDirectory);
+        var meta = Releases.MetaSettingsBinder.Bind(b, b.Map(map["meta"], "'meta'"), baseDirectory);
 
         if (b.Problems.Count > 0)
             throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
@@ -90,6 +91,7 @@ public static partial class VarTrackConfigLoader
             Git = git,
             Nodes = nodes,
             Replication = replication,
+            Meta = meta,
         };
     }
 
@@ -459,7 +461,7 @@ public static partial class VarTrackConfigLoader
         b.String(map, key, what, required) is null || !map.TryGetEntry(key, out var entry) ? null : Setting(b, entry, what, secretRefusal);
 
     /// <summary>Checks a setting's ${ENV} references and @secret(...) form; <paramref name="secretRefusal"/> says why a secret is not allowed (null: allowed).</summary>
-    private static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, string? secretRefusal)
+    internal static SettingValue? Setting(ConfigBinder b, ConfigEntry entry, string what, string? secretRefusal)
     {
         var text = ((ConfigScalar)entry.Value).Text!;
         var position = entry.Value.Position;

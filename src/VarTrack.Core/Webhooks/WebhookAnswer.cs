@@ -39,4 +39,8 @@ public sealed record WebhookAnswer
 
     [JsonPropertyName("status_urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? StatusUrls { get; init; }
+
+    /// <summary>The push listeners that took a pushed commit (<c>meta</c>: release metadata notifications).</summary>
+    [JsonPropertyName("push_listeners"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? PushListeners { get; init; }
 }

@@ -34,6 +34,7 @@ public sealed class WebhookHandler
     private readonly TimeProvider _time;
     private readonly WebhookOptions _options;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<IPushListener> _listeners;
 
     public WebhookHandler(
         VarTrackConfig config,
@@ -42,7 +43,8 @@ public sealed class WebhookHandler
         ISyncStarter starter,
         TimeProvider time,
         WebhookOptions? options = null,
-        ILogger<WebhookHandler>? logger = null)
+        ILogger<WebhookHandler>? logger = null,
+        IEnumerable<IPushListener>? listeners = null)
     {
         _config = config ?? throw new ArgumentNullException(nameof(config));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
@@ -51,6 +53,7 @@ public sealed class WebhookHandler
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _options = options ?? new WebhookOptions();
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _listeners = listeners?.ToList() ?? [];
     }
 
     /// <summary>The platform names accepted in the route: github, gitlab, gitea, bitbucket.</summary>
@@ -127,8 +130,11 @@ public sealed class WebhookHandler
             _logger.LogInformation("duplicate {Platform} webhook delivery {Delivery}", platform.Name, deliveryId);
             return new WebhookResponse(200, new WebhookAnswer { Duplicate = true, SyncIds = earlier }) { SyncIds = earlier };
         }
+        // Push listeners (release metadata notifications) see every pushed commit, tracked by a rule or not.
+        var listened = await NotifyListenersAsync(platform.Name, deliveryId, webhookEvent.Commits, key, cancellationToken);
         if (requests.Count == 0)
         {
+            if (listened.Count > 0) return new WebhookResponse(202, new WebhookAnswer { PushListeners = listened });
             _logger.LogInformation("ignored {Platform} webhook delivery {Delivery}: {Reason}", platform.Name, deliveryId, ruleIgnored);
             return WebhookResponse.Ignore(ruleIgnored!);
         }
@@ -156,7 +162,28 @@ public sealed class WebhookHandler
             StatusUrl = statusUrls[0],
             SyncIds = syncIds,
             StatusUrls = statusUrls,
+            PushListeners = listened.Count > 0 ? listened : null,
         }) { SyncIds = syncIds };
+    }
+
+    /// <summary>The names of the listeners that took a commit; on a listener's failure the delivery is forgotten (as for a sync start) and the error rethrown.</summary>
+    private async Task<IReadOnlyList<string>> NotifyListenersAsync(string platform, string deliveryId, IReadOnlyList<WebhookCommit> commits, string deliveryKey, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        try
+        {
+            foreach (var commit in commits)
+                foreach (var listener in _listeners)
+                    if (await listener.OnPushAsync(new PushNotice(platform, deliveryId, commit.Repository, commit.CloneUrl, commit.Ref, commit.Commit), cancellationToken)
+                        && !names.Contains(listener.Name))
+                        names.Add(listener.Name);
+        }
+        catch
+        {
+            await _state.DeleteAsync(deliveryKey, CancellationToken.None);
+            throw;
+        }
+        return names;
     }
 
     private async Task<WebhookResponse?> VerifyAsync(IWebhookPlatform platform, IncomingWebhook webhook, CancellationToken cancellationToken)

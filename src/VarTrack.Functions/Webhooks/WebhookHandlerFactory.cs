@@ -12,8 +12,8 @@ namespace VarTrack.Functions.Webhooks;
 /// client bound to one invocation, so the handler cannot be a singleton as it is in the self-hosted server.
 /// </summary>
 public sealed class WebhookHandlerFactory(VarTrackConfig config, IStateStore state, TimeProvider time, WebhookOptions options,
-    ILogger<WebhookHandler> logger, ISecretStore? secrets = null)
+    ILogger<WebhookHandler> logger, ISecretStore? secrets = null, IEnumerable<IPushListener>? listeners = null)
 {
     public WebhookHandler For(ISyncStarter starter) =>
-        new(config, new SettingResolver(null, secrets), state, starter, time, options, logger);
+        new(config, new SettingResolver(null, secrets), state, starter, time, options, logger, listeners);
 }

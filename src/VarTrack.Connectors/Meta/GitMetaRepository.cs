@@ -1,0 +1,430 @@
+using LibGit2Sharp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VarTrack.Connectors.Git;
+using VarTrack.Core.Config;
+using VarTrack.Core.Errors;
+using VarTrack.Core.Git;
+using VarTrack.Core.Releases;
+
+namespace VarTrack.Connectors.Meta;
+
+/// <summary>
+/// The meta repository through a local bare working clone (LibGit2Sharp). Writes never touch a working tree: a change
+/// is a new tree built from the tip's tree plus the new blobs, committed as the configured author with the tip as
+/// parent, and pushed (never forced) to the branch. Git's receive-pack updates the branch only if it still points at
+/// the commit the push was built on, so of concurrent writers exactly one lands; the others fetch, re-run their plan
+/// against the new tip (a promotion re-checks its expected release there) and push again, a bounded number of times.
+/// Credentials come from the first <c>git.credentials</c> entry matching the repository's name (HTTPS token) or from
+/// the URL; they are never written to the clone's config or shown in a message. SSH URLs are refused: the SSH
+/// transport of the clone cache fetches only. One process uses a clone folder at a time (a lock file beside it).
+/// </summary>
+public sealed class GitMetaRepository : IMetaRepository, IDisposable
+{
+    private const string RemoteName = "origin";
+    private const string OutgoingRef = "refs/vartrack-meta/outgoing";
+    private const int TreeCacheSize = 8;
+
+    private readonly string _url;
+    private readonly string _branch;
+    private readonly string _directory;
+    private readonly GitSettings _git;
+    private readonly SettingResolver _resolver;
+    private readonly MetaSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _maxAttempts;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, MetaTree> _trees = new(StringComparer.Ordinal);
+    // UTC ticks of the last successful fetch; read without the gate by readers deciding whether to fetch.
+    private long _lastFetchTicks;
+
+    /// <param name="settings">The <c>meta:</c> settings (repository URL or path, branch, author).</param>
+    /// <param name="git">The <c>git:</c> settings (credentials, fetch timeout).</param>
+    /// <param name="directory">Folder of the bare working clone (created when missing).</param>
+    /// <param name="maxAttempts">Push attempts before giving up when the branch keeps moving.</param>
+    public GitMetaRepository(MetaSettings settings, GitSettings git, string directory, SettingResolver resolver, TimeProvider? time = null,
+        ILogger<GitMetaRepository>? logger = null, int maxAttempts = 10)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        _settings = settings;
+        _url = settings.Repository;
+        _branch = settings.Branch;
+        _directory = Path.GetFullPath(directory);
+        _git = git ?? GitSettings.Default;
+        _resolver = resolver ?? new SettingResolver();
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _maxAttempts = Math.Max(1, maxAttempts);
+    }
+
+    public string Name => _settings.Name;
+
+    /// <summary>The clone folder for a repository under a parent folder: named by a hash of the URL without credentials.</summary>
+    public static string FolderFor(string parent, string repository) => Path.Combine(parent, GitUrl.FolderName(repository));
+
+    private string TrackingRef => $"refs/remotes/{RemoteName}/{_branch}";
+
+    private string Where => $"meta repository '{Name}' ({GitUrl.Scrub(_url)})";
+
+    public async Task<MetaTree> ReadTipAsync(TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        if (!IsFresh(maxAge))
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (!IsFresh(maxAge)) await LockedAsync(() => FetchAsync(cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        using var repository = Open();
+        return TreeOf(repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit);
+    }
+
+    public async Task<MetaTree> ReadAsync(string commit, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(commit, cancellationToken);
+        using var repository = Open();
+        return TreeOf(repository.Lookup<Commit>(found));
+    }
+
+    public async Task<string?> FirstParentAsync(string commit, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(commit, cancellationToken);
+        using var repository = Open();
+        return repository.Lookup<Commit>(found).Parents.FirstOrDefault()?.Sha;
+    }
+
+    public Task<bool?> IsAncestorAsync(string ancestor, string descendant, CancellationToken cancellationToken = default)
+    {
+        if (!Repository.IsValid(_directory)) return Task.FromResult<bool?>(null);
+        using var repository = Open();
+        var a = Lookup(repository, ancestor);
+        var d = Lookup(repository, descendant);
+        if (a is null || d is null) return Task.FromResult<bool?>(null);
+        if (a.Id == d.Id) return Task.FromResult<bool?>(true);
+        return Task.FromResult<bool?>(repository.ObjectDatabase.FindMergeBase(a, d)?.Id == a.Id);
+    }
+
+    public async Task<MetaCommitResult> CommitAsync(Func<MetaTree, CancellationToken, Task<MetaChange>> plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await LockedAsync(async () =>
+            {
+                string? lastRejection = null;
+                for (var attempt = 1; attempt <= _maxAttempts; attempt++)
+                {
+                    await FetchAsync(cancellationToken);
+                    string? tip;
+                    MetaTree tree;
+                    using (var repository = Open())
+                    {
+                        var tipCommit = repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit;
+                        tip = tipCommit?.Sha;
+                        tree = TreeOf(tipCommit);
+                    }
+                    var change = await plan(tree, cancellationToken);
+                    MetaImmutability.Check(tree, change);
+                    var commit = CreateCommit(tip, change);
+                    var rejection = await PushAsync(commit, cancellationToken);
+                    if (rejection is null)
+                    {
+                        using (var repository = Open()) repository.Refs.Add(TrackingRef, new ObjectId(commit), allowOverwrite: true);
+                        Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
+                        _logger.LogInformation("{Where}: pushed {Commit} ({Message}) after {Attempts} attempt(s)", Where, commit, change.Message, attempt);
+                        return new MetaCommitResult(commit, change, attempt);
+                    }
+                    lastRejection = rejection;
+                    // The rejection is only a race if the branch moved; anything else (a hook's refusal) will not pass by retrying.
+                    await FetchAsync(cancellationToken);
+                    using (var repository = Open())
+                        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.TargetIdentifier == tip)
+                            throw Failure($"the push was refused: {rejection}");
+                    _logger.LogInformation("{Where}: push of {Commit} rejected because the branch moved (attempt {Attempt} of {Max}); planning again on the new tip",
+                        Where, commit, attempt, _maxAttempts);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken);
+                }
+                throw Failure($"the branch '{_branch}' kept moving; gave up after {_maxAttempts} push attempts (last refusal: {lastRejection})");
+            }, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<MetaHistoryStep>> HistoryAsync(CancellationToken cancellationToken = default)
+    {
+        await ReadTipAsync(TimeSpan.Zero, cancellationToken);
+        using var repository = Open();
+        var commits = new List<Commit>();
+        for (var commit = repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit; commit is not null; commit = commit.Parents.FirstOrDefault())
+            commits.Add(commit);
+        commits.Reverse();
+        var history = new List<MetaHistoryStep>(commits.Count);
+        foreach (var commit in commits)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var changes = repository.Diff.Compare<TreeChanges>(commit.Parents.FirstOrDefault()?.Tree, commit.Tree, new CompareOptions { Similarity = SimilarityOptions.None });
+            var files = new List<MetaFileChange>();
+            foreach (var change in changes)
+            {
+                var kind = change.Status switch
+                {
+                    ChangeKind.Added or ChangeKind.Copied => GitChangeKind.Added,
+                    ChangeKind.Deleted => GitChangeKind.Deleted,
+                    _ => GitChangeKind.Modified,
+                };
+                var content = kind == GitChangeKind.Deleted || change.Mode == Mode.GitLink ? null : BlobBytes(repository, change.Oid);
+                files.Add(new MetaFileChange(change.Path.Replace('\\', '/'), kind, content));
+            }
+            history.Add(new MetaHistoryStep(commit.Sha, $"{commit.Author.Name} <{commit.Author.Email}>", commit.Committer.When, files));
+        }
+        return history;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private bool IsFresh(TimeSpan maxAge) =>
+        maxAge > TimeSpan.Zero && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastFetchTicks) < maxAge.Ticks && Repository.IsValid(_directory);
+
+    private Repository Open()
+    {
+        if (!Repository.IsValid(_directory))
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(_directory)!);
+                Repository.Init(_directory, isBare: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LibGit2SharpException)
+            {
+                throw Failure($"cannot create the working clone in '{_directory}': {ex.Message}");
+            }
+        }
+        return new Repository(_directory);
+    }
+
+    /// <summary>Holds the clone's lock file while <paramref name="work"/> runs, so two processes never fetch or push in one clone at once.</summary>
+    private async Task<T> LockedAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_directory)!);
+        var lockPath = _directory + ".lock";
+        var deadline = _time.GetUtcNow() + _git.FetchTimeout;
+        FileStream? held = null;
+        while (held is null)
+        {
+            try
+            {
+                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (_time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+            catch (IOException)
+            {
+                throw Failure($"the working clone '{_directory}' stays locked by another process ({lockPath})");
+            }
+        }
+        await using (held) return await work();
+    }
+
+    private Task LockedAsync(Func<Task> work, CancellationToken cancellationToken) => LockedAsync(async () =>
+    {
+        await work();
+        return true;
+    }, cancellationToken);
+
+    private async Task<string> FindAsync(string commit, CancellationToken cancellationToken)
+    {
+        var text = commit?.Trim().ToLowerInvariant() ?? "";
+        if (text.Length is < 4 or > 40 || !text.All(char.IsAsciiHexDigit))
+            throw Failure($"'{commit}' is not a commit id (4 to 40 hexadecimal digits)");
+        using (var repository = Open())
+            if (Lookup(repository, text) is { } known) return known.Sha;
+        await ReadTipAsync(TimeSpan.Zero, cancellationToken);
+        using (var repository = Open())
+            return Lookup(repository, text)?.Sha ?? throw Failure($"commit {text} is not on branch '{_branch}'");
+    }
+
+    private static Commit? Lookup(Repository repository, string commit)
+    {
+        try
+        {
+            return commit.Length == 40 ? repository.Lookup<Commit>(new ObjectId(commit)) : repository.Lookup<Commit>(commit);
+        }
+        catch (AmbiguousSpecificationException)
+        {
+            return null;
+        }
+    }
+
+    private MetaTree TreeOf(Commit? commit)
+    {
+        if (commit is null) return MetaTree.Empty;
+        lock (_trees)
+            if (_trees.TryGetValue(commit.Sha, out var cached)) return cached;
+        var blobs = new Dictionary<string, ObjectId>(StringComparer.Ordinal);
+        Collect(commit.Tree, "", blobs);
+        var directory = _directory;
+        var tree = new MetaTree(commit.Sha, blobs.Keys, path =>
+        {
+            if (!blobs.TryGetValue(path, out var id)) return null;
+            using var repository = new Repository(directory);
+            return BlobBytes(repository, id);
+        });
+        lock (_trees)
+        {
+            if (_trees.Count >= TreeCacheSize) _trees.Clear();
+            _trees[commit.Sha] = tree;
+        }
+        return tree;
+    }
+
+    private static void Collect(Tree tree, string prefix, Dictionary<string, ObjectId> blobs)
+    {
+        foreach (var entry in tree)
+        {
+            var path = prefix + entry.Name;
+            if (entry.TargetType == TreeEntryTargetType.Blob) blobs[path] = entry.Target.Id;
+            else if (entry.TargetType == TreeEntryTargetType.Tree) Collect((Tree)entry.Target, path + "/", blobs);
+        }
+    }
+
+    private static byte[] BlobBytes(Repository repository, ObjectId id)
+    {
+        var blob = repository.Lookup<Blob>(id);
+        using var content = blob.GetContentStream();
+        using var buffer = new MemoryStream();
+        content.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private string CreateCommit(string? tipSha, MetaChange change)
+    {
+        using var repository = Open();
+        var tip = tipSha is null ? null : repository.Lookup<Commit>(new ObjectId(tipSha));
+        var definition = tip is null ? new TreeDefinition() : TreeDefinition.From(tip.Tree);
+        foreach (var file in change.Files)
+            definition.Add(file.Path, repository.ObjectDatabase.CreateBlob(new MemoryStream(file.Content)), Mode.NonExecutableFile);
+        var tree = repository.ObjectDatabase.CreateTree(definition);
+        var author = new Signature(_settings.AuthorName, _settings.AuthorEmail, _time.GetUtcNow());
+        IEnumerable<Commit> parents = tip is null ? [] : [tip];
+        return repository.ObjectDatabase.CreateCommit(author, author, change.Message + "\n", tree, parents, prettifyMessage: false).Sha;
+    }
+
+    private async Task FetchAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await ConnectAsync(cancellationToken);
+        var refspec = $"+refs/heads/{_branch}:{TrackingRef}";
+        await RunNetworkAsync("fetch", connection, deadline =>
+        {
+            using var repository = Open();
+            var options = new FetchOptions
+            {
+                TagFetchMode = TagFetchMode.None,
+                Prune = true,
+                CredentialsProvider = connection.Credentials,
+                OnTransferProgress = _ => !deadline.IsCancellationRequested,
+                OnProgress = _ => !deadline.IsCancellationRequested,
+            };
+            EnsureRemote(repository);
+            Commands.Fetch(repository, RemoteName, [refspec], options, null);
+            return true;
+        }, cancellationToken);
+        Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>Null when the branch took the commit; else the server's or libgit2's reason for refusing it.</summary>
+    private async Task<string?> PushAsync(string commit, CancellationToken cancellationToken)
+    {
+        using var connection = await ConnectAsync(cancellationToken);
+        return await RunNetworkAsync("push", connection, deadline =>
+        {
+            using var repository = Open();
+            EnsureRemote(repository);
+            repository.Refs.Add(OutgoingRef, new ObjectId(commit), allowOverwrite: true);
+            string? refused = null;
+            var options = new PushOptions
+            {
+                CredentialsProvider = connection.Credentials,
+                OnPushStatusError = error => refused = error.Message,
+                OnPushTransferProgress = (_, _, _) => !deadline.IsCancellationRequested,
+            };
+            try
+            {
+                repository.Network.Push(repository.Network.Remotes[RemoteName], $"{OutgoingRef}:refs/heads/{_branch}", options);
+            }
+            catch (NonFastForwardException ex)
+            {
+                // libgit2 saw before sending that the branch no longer points at our parent.
+                refused = ex.Message;
+            }
+            return refused is null ? null : GitUrl.ScrubText(refused, [.. connection.Secrets]);
+        }, cancellationToken);
+    }
+
+    private void EnsureRemote(Repository repository)
+    {
+        var configured = GitUrl.Scrub(_url);
+        if (repository.Network.Remotes[RemoteName] is not { } existing) repository.Network.Remotes.Add(RemoteName, configured);
+        else if (existing.Url != configured) repository.Network.Remotes.Update(RemoteName, r => r.Url = configured);
+    }
+
+    /// <summary>Runs one libgit2 network call on a worker thread, bounded by <c>git.fetch_timeout</c> through its progress callbacks.</summary>
+    private async Task<T> RunNetworkAsync<T>(string what, GitConnection connection, Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_git.FetchTimeout);
+        try
+        {
+            return await Task.Run(() => work(deadline.Token), CancellationToken.None);
+        }
+        catch (LibGit2SharpException ex)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (deadline.IsCancellationRequested) throw Failure($"cannot {what}: no answer within the fetch timeout ({_git.FetchTimeout})");
+            throw Failure($"cannot {what}: {Reason(ex, connection)}");
+        }
+    }
+
+    private string Reason(LibGit2SharpException error, GitConnection connection)
+    {
+        var message = GitUrl.ScrubText(error.Message, [.. connection.Secrets]).Trim();
+        var lower = message.ToLowerInvariant();
+        if (connection.Refused || lower.Contains("401", StringComparison.Ordinal) || lower.Contains("403", StringComparison.Ordinal) || lower.Contains("authentication", StringComparison.Ordinal))
+            return connection.HasCredential
+                ? "authentication was refused (check the git credential that matches this repository)"
+                : $"the server requires authentication, and no entry of git.credentials matches '{Name}'";
+        if (lower.Contains("404", StringComparison.Ordinal) || lower.Contains("not found", StringComparison.Ordinal) || lower.Contains("could not find repository", StringComparison.Ordinal)
+            || lower.Contains("not a git repository", StringComparison.Ordinal) || lower.Contains("failed to resolve path", StringComparison.Ordinal))
+            return $"repository not found ({message})";
+        return message.Length == 0 ? error.GetType().Name : message;
+    }
+
+    private async Task<GitConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (GitUrl.IsSsh(_url))
+            throw Failure("SSH URLs are not supported for the meta repository (its writer pushes, and the SSH transport only fetches); use https:// with a token in git.credentials, or a local path");
+        var credential = _git.CredentialFor(Name);
+        if (credential?.Token is { } tokenSetting)
+        {
+            var token = (await _resolver.ResolveAsync(tokenSetting, $"'token' of the git credential for repository '{Name}'", cancellationToken)).Reveal();
+            return new GitConnection(credential.Username, token, null, null, [token]);
+        }
+        if (GitUrl.HttpUserInfo(_url) is { } written)
+            return new GitConnection(written.User, written.Password, null, null, [written.Password]);
+        return new GitConnection(null, null, null, null, []);
+    }
+
+    private VarTrackException Failure(string reason) => new(new Problem($"{Where}: {reason}"));
+}

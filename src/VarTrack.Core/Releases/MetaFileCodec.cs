@@ -1,0 +1,71 @@
+using VarTrack.Core.Config;
+using VarTrack.Core.Errors;
+
+namespace VarTrack.Core.Releases;
+
+/// <summary>
+/// Encryption of meta files by path: a file matching a <c>meta.encryption</c> rule is stored encrypted for that rule's
+/// age recipients; reading decrypts with <c>meta.identities</c>. Records that verify must read (releases, binaries,
+/// events) are never encrypted. Identities are resolved only when a file needs decrypting and never appear in a message.
+/// </summary>
+public sealed class MetaFileCodec
+{
+    private static readonly byte[] BinaryHeader = "age-encryption.org/v1\n"u8.ToArray();
+    private static readonly byte[] ArmorHeader = "-----BEGIN AGE ENCRYPTED FILE-----"u8.ToArray();
+
+    private readonly IReadOnlyList<MetaEncryptionRule> _rules;
+    private readonly IReadOnlyList<SettingValue> _identitySettings;
+    private readonly IMetaCipher? _cipher;
+    private readonly SettingResolver _resolver;
+    private IReadOnlyList<string>? _identities;
+
+    public MetaFileCodec(MetaSettings settings, IMetaCipher? cipher, SettingResolver resolver)
+    {
+        _rules = settings.Encryption;
+        _identitySettings = settings.Identities;
+        _cipher = cipher;
+        _resolver = resolver;
+    }
+
+    /// <summary>Recognises age files (binary or armored) without needing an age implementation.</summary>
+    public static bool LooksEncrypted(ReadOnlySpan<byte> content) => content.StartsWith(BinaryHeader) || content.StartsWith(ArmorHeader);
+
+    /// <summary>The recipients a path is encrypted for; null when no rule matches.</summary>
+    public IReadOnlyList<string>? RecipientsFor(string path) => _rules.FirstOrDefault(r => r.Matches(path))?.Recipients;
+
+    /// <summary>The bytes to store for <paramref name="plaintext"/> at <paramref name="path"/>.</summary>
+    public byte[] Encode(string path, byte[] plaintext)
+    {
+        if (RecipientsFor(path) is not { } recipients) return plaintext;
+        if (MetaPaths.Parse(path, out _) is { IsImmutable: true })
+            throw new VarTrackException(new Problem("release, binary and event records are never encrypted; narrow the meta.encryption paths") { File = path });
+        if (recipients.Count == 0) throw new VarTrackException(new Problem("the meta.encryption rule for this path lists no recipients") { File = path });
+        return Cipher(path).Encrypt(path, plaintext, recipients);
+    }
+
+    /// <summary>The plaintext of a stored file: decrypted when it is an age file, else as stored.</summary>
+    public async Task<byte[]> DecodeAsync(string path, byte[] stored, CancellationToken cancellationToken)
+    {
+        if (!LooksEncrypted(stored)) return stored;
+        var identities = await IdentitiesAsync(cancellationToken);
+        if (identities.Count == 0)
+            throw new VarTrackException(new Problem("the file is encrypted (age) and no identity is configured to read it; set meta.identities") { File = path });
+        return Cipher(path).Decrypt(path, stored, identities);
+    }
+
+    private IMetaCipher Cipher(string path) =>
+        _cipher ?? throw new VarTrackException(new Problem("the file needs age encryption, and no age implementation is available in this host") { File = path });
+
+    private async Task<IReadOnlyList<string>> IdentitiesAsync(CancellationToken cancellationToken)
+    {
+        if (_identities is not null) return _identities;
+        var identities = new List<string>();
+        for (var i = 0; i < _identitySettings.Count; i++)
+        {
+            var text = (await _resolver.ResolveAsync(_identitySettings[i], $"meta.identities[{i}]", cancellationToken)).Reveal();
+            // A setting may hold a whole identity file (comments and several keys), as age-keygen writes it.
+            identities.AddRange(text.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("AGE-SECRET-KEY-", StringComparison.Ordinal)));
+        }
+        return _identities = identities;
+    }
+}

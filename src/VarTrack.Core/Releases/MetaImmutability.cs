@@ -1,0 +1,41 @@
+using VarTrack.Core.Errors;
+
+namespace VarTrack.Core.Releases;
+
+/// <summary>
+/// The writer's last check before it commits: every file of a change must fit the path model, and a release, binary
+/// or event record that already exists on the tip is never written again (records are an append-only log).
+/// </summary>
+public static class MetaImmutability
+{
+    public static void Check(MetaTree tip, MetaChange change)
+    {
+        var problems = new List<Problem>();
+        if (change.Files.Count == 0) problems.Add(new Problem("the change writes no file"));
+        foreach (var file in change.Files)
+        {
+            var path = MetaPaths.Parse(file.Path, out var problem);
+            if (path is null)
+                problems.Add(new Problem($"refused: {problem}") { File = file.Path });
+            else if (path.Kind == MetaPathKind.Other)
+                problems.Add(new Problem("refused: the writer only writes files of the model (projects/... and envs/...)") { File = file.Path });
+            else if (path.IsImmutable && tip.Exists(file.Path))
+                problems.Add(new Problem($"refused: {Describe(path.Kind)} records are immutable and this one already exists at {Short(tip.Commit)}; " +
+                                         "write a new record instead (a new release id, or a new promotion event)") { File = file.Path });
+            else if (path.IsImmutable && !CanonicalJson.IsCanonical(file.Content))
+                problems.Add(new Problem("refused: the record is not canonical JSON") { File = file.Path });
+        }
+        if (change.Files.Select(f => f.Path).Distinct(StringComparer.Ordinal).Count() != change.Files.Count)
+            problems.Add(new Problem("the change writes one path twice"));
+        if (problems.Count > 0) throw new VarTrackException(problems);
+    }
+
+    private static string Describe(MetaPathKind kind) => kind switch
+    {
+        MetaPathKind.Release => "release",
+        MetaPathKind.Binary => "binary",
+        _ => "promotion event",
+    };
+
+    private static string Short(string? commit) => commit is null ? "the tip" : $"commit {commit[..Math.Min(12, commit.Length)]}";
+}

@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+using VarTrack.Core.Config;
+using VarTrack.Core.Formats;
+
+namespace VarTrack.Core.Releases;
+
+/// <summary>Binds the <c>meta:</c> section of vartrack.yaml; every problem names file:line:col and the key.</summary>
+internal static partial class MetaSettingsBinder
+{
+    private static readonly string[] Keys =
+        ["repository", "name", "branch", "project", "author", "writer", "cache_directory", "refresh", "subscribers", "delivery", "encryption", "identities"];
+    private static readonly string[] AuthorKeys = ["name", "email"];
+    private static readonly string[] SubscriberKeys = ["url", "secret", "projects"];
+    private static readonly string[] DeliveryKeys = ["attempts", "backoff"];
+    private static readonly string[] EncryptionKeys = ["paths", "recipients"];
+
+    public static MetaSettings? Bind(ConfigBinder b, ConfigMap? map, string baseDirectory)
+    {
+        if (map is null) return null;
+        const string what = "'meta'";
+        b.OnlyKeys(map, what, Keys);
+        var repository = b.String(map, "repository", what, required: true);
+        if (repository is null) return null;
+        // A local path is taken relative to vartrack.yaml; URLs are kept as written.
+        if (!repository.Contains("://", StringComparison.Ordinal) && !IsScpLike(repository)) repository = Path.GetFullPath(repository, baseDirectory);
+        var settings = new MetaSettings(repository);
+        if (b.String(map, "name", what) is { } name) settings = settings with { Name = name };
+        if (b.String(map, "branch", what) is { } branch)
+        {
+            if (!BranchShape().IsMatch(branch) || branch.Contains("..", StringComparison.Ordinal) || branch.EndsWith(".lock", StringComparison.Ordinal))
+                b.Add(map["branch"]!.Position, $"'branch' in {what} is not a valid branch name: '{branch}'");
+            settings = settings with { Branch = branch };
+        }
+        if (b.String(map, "project", what) is { } project)
+        {
+            if (MetaNames.ProblemOf("project", project, MetaNames.Project) is { } bad) b.Add(map["project"]!.Position, $"'project' in {what}: {bad}");
+            settings = settings with { Project = project };
+        }
+        if (b.Map(map["author"], $"'author' of {what}") is { } author)
+        {
+            b.OnlyKeys(author, $"'author' of {what}", AuthorKeys);
+            settings = settings with
+            {
+                AuthorName = b.String(author, "name", $"'author' of {what}") ?? settings.AuthorName,
+                AuthorEmail = b.String(author, "email", $"'author' of {what}") ?? settings.AuthorEmail,
+            };
+        }
+        if (b.String(map, "writer", what) is { } writer)
+        {
+            if (MetaNames.ProblemOf("writer id", writer, MetaNames.Writer) is { } bad) b.Add(map["writer"]!.Position, $"'writer' in {what}: {bad}");
+            settings = settings with { Writer = writer };
+        }
+        if (b.String(map, "cache_directory", what) is { } cache) settings = settings with { CacheDirectory = Path.GetFullPath(cache, baseDirectory) };
+        if (b.Duration(map, "refresh", what) is { } refresh) settings = settings with { Refresh = refresh };
+        settings = settings with { Subscribers = BindSubscribers(b, b.Map(map["subscribers"], $"'subscribers' of {what}")) };
+        if (b.Map(map["delivery"], $"'delivery' of {what}") is { } delivery)
+        {
+            const string deliveryWhat = "'delivery' of 'meta'";
+            b.OnlyKeys(delivery, deliveryWhat, DeliveryKeys);
+            if (b.Integer(delivery, "attempts", deliveryWhat) is { } attempts)
+            {
+                if (attempts is < 1 or > 100) b.Add(delivery["attempts"]!.Position, $"'attempts' in {deliveryWhat} must be between 1 and 100");
+                settings = settings with { DeliveryAttempts = Math.Clamp(attempts, 1, 100) };
+            }
+            if (b.Duration(delivery, "backoff", deliveryWhat) is { } backoff) settings = settings with { DeliveryBackoff = backoff };
+        }
+        settings = settings with { Encryption = BindEncryption(b, map) };
+        var identities = new List<SettingValue>();
+        if (map.TryGetEntry("identities", out var identitiesEntry) && identitiesEntry.Value is ConfigList identityList)
+        {
+            foreach (var item in identityList.Items)
+                if (item is ConfigScalar { IsNull: false } && VarTrackConfigLoader.Setting(b, new ConfigEntry("identities", item.Position, item), "'meta'", secretRefusal: null) is { } identity)
+                    identities.Add(identity);
+                else if (item is not ConfigScalar { IsNull: false })
+                    b.Add(item.Position, "'identities' in 'meta' must list values (an age identity, ${ENV_VAR} or @secret(...))");
+        }
+        else if (map.TryGetEntry("identities", out var notList) && notList.Value is not ConfigScalar { IsNull: true })
+            b.Add(notList.Value.Position, $"'identities' in 'meta' must be a list, found {ConfigBinder.Describe(notList.Value)}");
+        return settings with { Identities = identities };
+    }
+
+    private static List<MetaSubscriber> BindSubscribers(ConfigBinder b, ConfigMap? map)
+    {
+        var subscribers = new List<MetaSubscriber>();
+        foreach (var entry in map?.Entries ?? [])
+        {
+            var what = $"subscriber '{entry.Key}' of 'meta'";
+            if (MetaNames.ProblemOf("subscriber name", entry.Key, MetaNames.Writer) is { } bad) b.Add(entry.KeyPosition, bad);
+            var subscriber = b.Map(entry.Value, what);
+            if (subscriber is null) continue;
+            b.OnlyKeys(subscriber, what, SubscriberKeys);
+            var url = b.String(subscriber, "url", what, required: true);
+            if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+                b.Add(subscriber["url"]!.Position, $"'url' of {what} must be an http or https URL");
+            var secret = b.String(subscriber, "secret", what, required: true) is null ? null
+                : VarTrackConfigLoader.Setting(b, subscriber.Entries.First(e => e.Key == "secret"), what, secretRefusal: null);
+            var projects = b.Globs(subscriber, "projects", what, '/');
+            if (url is not null && secret is not null)
+                subscribers.Add(new MetaSubscriber(entry.Key, url, secret) { Projects = projects });
+        }
+        return subscribers;
+    }
+
+    private static List<MetaEncryptionRule> BindEncryption(ConfigBinder b, ConfigMap map)
+    {
+        var rules = new List<MetaEncryptionRule>();
+        if (!map.TryGetEntry("encryption", out var entry) || entry.Value is ConfigScalar { IsNull: true }) return rules;
+        if (entry.Value is not ConfigList list)
+        {
+            b.Add(entry.Value.Position, $"'encryption' in 'meta' must be a list of {{paths, recipients}}, found {ConfigBinder.Describe(entry.Value)}");
+            return rules;
+        }
+        foreach (var item in list.Items)
+        {
+            var rule = b.Map(item, "an 'encryption' entry of 'meta'");
+            if (rule is null) continue;
+            var what = $"the 'encryption' entry at line {rule.Position.Line}";
+            b.OnlyKeys(rule, what, EncryptionKeys);
+            var paths = b.Globs(rule, "paths", what, '/');
+            if (paths.Count == 0) b.Add(rule.Position, $"{what} needs 'paths' (globs such as envs/Prod/**)");
+            foreach (var glob in paths)
+                if (glob.Pattern.StartsWith(MetaPaths.ProjectsFolder + "/", StringComparison.Ordinal) && !glob.Pattern.Contains("/flags/", StringComparison.Ordinal))
+                    b.Add(rule["paths"]!.Position, $"{what}: '{glob.Pattern}' would encrypt release, binary or event records, which must stay readable for verify; encrypt envs/ and flags/ files only");
+            var recipients = new List<string>();
+            foreach (var (recipient, position) in b.StringList(rule, "recipients", what))
+                if (RecipientShape().IsMatch(recipient)) recipients.Add(recipient);
+                else b.Add(position, $"{what}: recipient {MetaNames.Shown(recipient)} is not an age public key (age1...)");
+            if (recipients.Count == 0 && rule.TryGetEntry("recipients", out _) is false) b.Add(rule.Position, $"{what} needs 'recipients' (age public keys)");
+            rules.Add(new MetaEncryptionRule(paths, recipients) { Position = rule.Position });
+        }
+        return rules;
+    }
+
+    private static bool IsScpLike(string text)
+    {
+        var colon = text.IndexOf(':');
+        var slash = text.IndexOf('/');
+        return colon > 1 && (slash < 0 || colon < slash);
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\z")]
+    private static partial Regex BranchShape();
+
+    // Bech32: "age1" then the data part (lowercase letters and digits without b, i, o, 1).
+    [GeneratedRegex(@"\Aage1[023456789acdefghjklmnpqrstuvwxyz]{58}\z")]
+    private static partial Regex RecipientShape();
+}

@@ -1,0 +1,153 @@
+using VarTrack.Core.Errors;
+using VarTrack.Core.Git;
+
+namespace VarTrack.Core.Releases;
+
+/// <summary>
+/// Checks the whole history of the meta branch, commit by commit from the root (first-parent order; a merge is
+/// checked for what it brings against its first parent): no commit modifies or deletes a release, binary or event
+/// record that an earlier commit wrote; every record added is canonical JSON and fits its schema and path; every
+/// event names an existing release, sorts after the channel's previous event, carries the next sequence number, and
+/// names as previous release the one that was current before it; every binary belongs to an existing release.
+/// Flag sets and environment files may change; their paths are checked, and plaintext flag sets are checked like records.
+/// </summary>
+public static class MetaVerifier
+{
+    public const string Immutable = "immutable";
+    public const string Canonical = "canonical";
+    public const string Schema = "schema";
+    public const string PathRule = "path";
+    public const string EventChain = "event-chain";
+    public const string EventOrder = "event-order";
+    public const string UnknownRelease = "unknown-release";
+
+    public static IReadOnlyList<MetaFinding> Verify(IEnumerable<MetaHistoryStep> history)
+    {
+        var state = new History();
+        var findings = new List<MetaFinding>();
+        foreach (var step in history)
+        {
+            var changes = step.Changes
+                .Select(c => (Change: c, Path: MetaPaths.Parse(c.Path, out var problem), Problem: problem))
+                .OrderBy(c => Order(c.Path?.Kind))
+                .ThenBy(c => c.Change.Path, StringComparer.Ordinal)
+                .ToList();
+            foreach (var (change, path, problem) in changes)
+            {
+                void Find(string rule, string message) => findings.Add(new MetaFinding(step.Commit, change.Path, rule, message));
+                if (path is null)
+                {
+                    if (change.Kind != GitChangeKind.Deleted) Find(PathRule, problem!);
+                    continue;
+                }
+                if (path.IsImmutable) CheckRecord(step, change, path, state, Find);
+                else if (path.Kind == MetaPathKind.Flags && change.Kind != GitChangeKind.Deleted && !MetaFileCodec.LooksEncrypted(change.Content))
+                    CheckContent(change, path, Find);
+            }
+        }
+        return findings;
+    }
+
+    private static void CheckRecord(MetaHistoryStep step, MetaFileChange change, MetaPath path, History state, Action<string, string> find)
+    {
+        var what = path.Kind switch { MetaPathKind.Release => "release", MetaPathKind.Binary => "binary", _ => "promotion event" };
+        if (state.WrittenIn.TryGetValue(change.Path, out var first))
+        {
+            var verb = change.Kind switch { GitChangeKind.Deleted => "deleted", GitChangeKind.Added => "written again", _ => "modified" };
+            find(Immutable, $"{what} record {verb} after it was written in commit {first[..Math.Min(12, first.Length)]}; records are immutable");
+            return;
+        }
+        if (change.Kind != GitChangeKind.Added)
+        {
+            // Only reachable when the history does not start at the root commit.
+            find(Immutable, $"{what} record {(change.Kind == GitChangeKind.Deleted ? "deleted" : "modified")}; records are immutable");
+            return;
+        }
+        state.WrittenIn[change.Path] = step.Commit;
+        var record = CheckContent(change, path, find);
+        switch (path.Kind)
+        {
+            case MetaPathKind.Release:
+                state.Releases.Add((path.Project!, path.ReleaseId!));
+                break;
+            case MetaPathKind.Binary:
+                if (!state.Releases.Contains((path.Project!, path.ReleaseId!)))
+                    find(UnknownRelease, $"binary of release '{path.ReleaseId}', which project '{path.Project}' does not have");
+                break;
+            case MetaPathKind.Event:
+                CheckEvent(path, record as PromotionEvent, state, find);
+                break;
+        }
+    }
+
+    private static void CheckEvent(MetaPath path, PromotionEvent? record, History state, Action<string, string> find)
+    {
+        var key = (path.Project!, path.Channel!);
+        state.Channels.TryGetValue(key, out var channel);
+        var fileName = path.Event!.FileName;
+        var inOrder = channel is null || string.CompareOrdinal(fileName, channel.LastFileName) > 0;
+        if (!inOrder)
+            find(EventOrder, $"the event sorts before the channel's last event {channel!.LastFileName}, so it does not change the current release; event names must sort after every earlier event");
+        var expectedSequence = (channel?.Count ?? 0) + 1;
+        if (path.Event.Sequence != expectedSequence)
+            find(EventOrder, $"sequence {path.Event.Sequence:D6} in the file name, but this is event {expectedSequence} of the channel");
+        if (record is not null)
+        {
+            if (!state.Releases.Contains((path.Project!, record.ReleaseId)))
+                find(UnknownRelease, $"the event promotes release '{record.ReleaseId}', which project '{path.Project}' does not have");
+            // After an unreadable event the channel's release is unknown: no chain finding that would only repeat it.
+            if (inOrder && (channel?.Known ?? true) && record.PreviousReleaseId != channel?.ReleaseId)
+                find(EventChain, $"previous_release_id is {Shown(record.PreviousReleaseId)} but the channel was at {Shown(channel?.ReleaseId)} before this event");
+        }
+        var count = (channel?.Count ?? 0) + 1;
+        state.Channels[key] = inOrder
+            ? new ChannelHead(fileName, record?.ReleaseId, record is not null, count)
+            : channel! with { Count = count };
+    }
+
+    /// <summary>Canonical form and schema; returns the record when it parses.</summary>
+    private static MetaRecord? CheckContent(MetaFileChange change, MetaPath path, Action<string, string> find)
+    {
+        var bytes = change.Content ?? [];
+        try
+        {
+            var json = CanonicalJson.ParseObject(bytes, change.Path);
+            MetaRecord record = path.Kind switch
+            {
+                MetaPathKind.Release => ReleaseRecord.Parse(json, path),
+                MetaPathKind.Binary => BinaryRecord.Parse(json, path),
+                MetaPathKind.Event => PromotionEvent.Parse(json, path),
+                _ => FlagSet.Parse(json, path),
+            };
+            if (!CanonicalJson.IsCanonical(bytes))
+                find(Canonical, "not canonical JSON (keys sorted, two-space indentation, LF, one trailing newline); rewrite it as vt meta writes records");
+            return record;
+        }
+        catch (VarTrackException ex)
+        {
+            find(Schema, string.Join("; ", ex.Problems.Select(p => p.Message)));
+            return null;
+        }
+    }
+
+    private static int Order(MetaPathKind? kind) => kind switch
+    {
+        MetaPathKind.Release => 0,
+        MetaPathKind.Binary => 1,
+        MetaPathKind.Event => 2,
+        _ => 3,
+    };
+
+    private static string Shown(string? releaseId) => releaseId is null ? "none" : $"'{releaseId}'";
+
+    private sealed record ChannelHead(string LastFileName, string? ReleaseId, bool Known, int Count);
+
+    private sealed class History
+    {
+        public Dictionary<string, string> WrittenIn { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<(string Project, string Release)> Releases { get; } = [];
+
+        public Dictionary<(string Project, string Channel), ChannelHead> Channels { get; } = [];
+    }
+}

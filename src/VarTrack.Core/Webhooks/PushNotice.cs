@@ -1,0 +1,4 @@
+namespace VarTrack.Core.Webhooks;
+
+/// <summary>One pushed commit of a verified, first-time webhook delivery, as push listeners see it.</summary>
+public sealed record PushNotice(string Platform, string DeliveryId, string Repository, string CloneUrl, string Ref, string Commit);
