@@ -12,7 +12,7 @@ public sealed class ReplicationStatusFunction(IServiceProvider services)
 
     [Function(Name)]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vault/status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "vault/status")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         // Registered only when vartrack.yaml has a replication section.
