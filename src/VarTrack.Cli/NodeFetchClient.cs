@@ -50,7 +50,7 @@ internal sealed class NodeFetchClient : IDisposable
         {
             using var response = await _http.SendAsync(request, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            var (error, message) = ReadError(text);
+            var (error, message) = ApiErrorBody.Read(text);
             return new Answer((int)response.StatusCode, error, Scrub(message ?? response.ReasonPhrase ?? ""), RetryAfter(response), text);
         }
         catch (HttpRequestException ex)
@@ -68,25 +68,6 @@ internal sealed class NodeFetchClient : IDisposable
         if (response.Headers.RetryAfter is not { } header) return null;
         if (header.Delta is { } delta) return delta;
         return header.Date is { } date ? date - DateTimeOffset.UtcNow : null;
-    }
-
-    private static (string? Error, string? Message) ReadError(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return (null, null);
-            return (Text(root, "error"), Text(root, "message"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-
-        static string? Text(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? string.Join(' ', value.GetString()!.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            : null;
     }
 
     private string Scrub(string text) => text.Replace(_token, "***", StringComparison.Ordinal);

@@ -120,7 +120,7 @@ internal sealed class ServerClient : IDisposable
 
     private ServerException Refusal(HttpResponseMessage response, string text, string what)
     {
-        var (code, message) = ReadError(text);
+        var (code, message) = ApiErrorBody.Read(text);
         var status = (int)response.StatusCode;
         var said = Scrub(message ?? response.ReasonPhrase ?? "no reason given");
         var answer = $"server answered {status} ({code ?? response.ReasonPhrase ?? "error"}) to {what}: {said}";
@@ -137,26 +137,6 @@ internal sealed class ServerClient : IDisposable
         return new ServerException(refusal.Message, refusal.ExitCode) { Status = status };
     }
 
-    /// <summary>The server's <c>{error, message}</c>, if the body is that shape.</summary>
-    private static (string? Code, string? Message) ReadError(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return (null, null);
-            return (Text(root, "error"), Text(root, "message"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-
-        static string? Text(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? OneLine(value.GetString()!) : null;
-    }
-
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Belt and braces: a server message never echoes the token to the terminal.</summary>
     private string Scrub(string text) => _token is null ? text : text.Replace(_token, "***", StringComparison.Ordinal);

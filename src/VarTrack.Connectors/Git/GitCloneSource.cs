@@ -253,25 +253,10 @@ public sealed class GitCloneSource : IGitSource
         if (work.IsCompletedSuccessfully) return;
         cancellationToken.ThrowIfCancellationRequested();
         var error = work.Exception!.GetBaseException();
-        throw Failure(remote, commit, deadline.IsCancellationRequested ? TimeoutReason() : Reason(error, connection, remote));
+        throw Failure(remote, commit, deadline.IsCancellationRequested ? TimeoutReason() : GitFailureReason.Of(error, connection, remote.Repository));
     }
 
     private string TimeoutReason() => $"no answer within the fetch timeout ({_settings.FetchTimeout})";
-
-    private static string Reason(Exception error, GitConnection connection, GitRemote remote)
-    {
-        if (connection.Ssh?.Failure is { } sshFailure) return GitUrl.ScrubText(sshFailure, [.. connection.Secrets]);
-        var message = GitUrl.ScrubText(error.Message, [.. connection.Secrets]).Trim();
-        var lower = message.ToLowerInvariant();
-        if (connection.Refused || lower.Contains("401", StringComparison.Ordinal) || lower.Contains("authentication", StringComparison.Ordinal) || lower.Contains("403", StringComparison.Ordinal))
-            return connection.HasCredential
-                ? "authentication was refused (check the git credential that matches this repository)"
-                : $"the server requires authentication, and no entry of git.credentials matches '{remote.Repository}'";
-        if (lower.Contains("404", StringComparison.Ordinal) || lower.Contains("not found", StringComparison.Ordinal) || lower.Contains("could not find repository", StringComparison.Ordinal)
-            || lower.Contains("not a git repository", StringComparison.Ordinal) || lower.Contains("failed to resolve path", StringComparison.Ordinal))
-            return $"repository not found ({message})";
-        return message.Length == 0 ? error.GetType().Name : message;
-    }
 
     private static VarTrackException Failure(GitRemote remote, string commit, string reason) =>
         new(new Problem($"repository '{remote.Repository}': cannot fetch commit {commit} from {GitUrl.Scrub(remote.CloneUrl)}: {reason}"));

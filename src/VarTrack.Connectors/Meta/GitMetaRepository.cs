@@ -393,22 +393,8 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (deadline.IsCancellationRequested) throw Failure($"cannot {what}: no answer within the fetch timeout ({_git.FetchTimeout})");
-            throw Failure($"cannot {what}: {Reason(ex, connection)}");
+            throw Failure($"cannot {what}: {GitFailureReason.Of(ex, connection, Name)}");
         }
-    }
-
-    private string Reason(LibGit2SharpException error, GitConnection connection)
-    {
-        var message = GitUrl.ScrubText(error.Message, [.. connection.Secrets]).Trim();
-        var lower = message.ToLowerInvariant();
-        if (connection.Refused || lower.Contains("401", StringComparison.Ordinal) || lower.Contains("403", StringComparison.Ordinal) || lower.Contains("authentication", StringComparison.Ordinal))
-            return connection.HasCredential
-                ? "authentication was refused (check the git credential that matches this repository)"
-                : $"the server requires authentication, and no entry of git.credentials matches '{Name}'";
-        if (lower.Contains("404", StringComparison.Ordinal) || lower.Contains("not found", StringComparison.Ordinal) || lower.Contains("could not find repository", StringComparison.Ordinal)
-            || lower.Contains("not a git repository", StringComparison.Ordinal) || lower.Contains("failed to resolve path", StringComparison.Ordinal))
-            return $"repository not found ({message})";
-        return message.Length == 0 ? error.GetType().Name : message;
     }
 
     private async Task<GitConnection> ConnectAsync(CancellationToken cancellationToken)
