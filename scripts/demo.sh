@@ -6,6 +6,7 @@
 #  2. Commits and pushes a config file, shows the values landing, changes and removes keys, then edits a destination
 #     by hand and shows the drift watcher restoring it. Stops the server gracefully.
 #  3. A short tour of the vt CLI on examples/ (validate, render, plan, a sink that is down, a malformed file).
+#  4. Release metadata in a local Git repository: releases, a compare-and-swap promotion, a stale one refused, verify.
 # Ends by itself, cleans up, and exits non-zero if any step does not behave as shown.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,4 +120,29 @@ mkdir "$work/elsewhere" && printf 'vartrack:\n  db:\n    host: a\n    host: b\n'
 step "vt render broken.yaml --env production   (a duplicate key: expect exit 1 and one clear line)"
 set +e; (cd "$work/elsewhere" && vt render broken.yaml --env production); code=$?; set -e
 echo "exit code $code"; [ "$code" -eq 1 ]
+
+say "# release metadata in Git: releases, a channel promoted by compare-and-swap, a stale promotion refused"
+mkdir "$work/meta" && cd "$work/meta"
+git init -q --bare -b main releases.git
+cat > vartrack.yaml <<'YAML'
+meta:
+  repository: releases.git
+  project: shop
+  writer: demo
+  cache_directory: .work
+  author: { name: Release Bot, email: bot@example.test }
+YAML
+api=$(printf 'api' | sha1sum | cut -c1-40); web=$(printf 'web' | sha1sum | cut -c1-40)
+step "vt meta release create --id 1.0.0 --source acme/api=${api:0:7}... --source acme/web=${web:0:7}..."
+vt meta release create --id 1.0.0 --source "acme/api=$api" --source "acme/web=$web" --builder ci/41 --actor demo
+vt meta release create --id 1.1.0 --source "acme/api=$web" --source "acme/web=$web" --builder ci/42 --actor demo
+step "vt meta promote --channel prod --release 1.0.0 --expect none";  vt meta promote --channel prod --release 1.0.0 --expect none --actor demo
+step "vt meta promote --channel prod --release 1.1.0 --expect 1.0.0"; vt meta promote --channel prod --release 1.1.0 --expect 1.0.0 --actor demo
+step "vt meta promote --channel prod --release 1.0.0 --expect 1.0.0   (stale: someone promoted since; expect exit 7)"
+set +e; vt meta promote --channel prod --release 1.0.0 --expect 1.0.0 --actor demo; code=$?; set -e
+echo "exit code $code"; [ "$code" -eq 7 ]
+step "vt meta resolve --channel prod";  vt meta resolve --channel prod
+step "vt meta verify   (every commit of the history checked: immutability, canonical records, the promotion chain)"
+vt meta verify
+step "git log --oneline   (each write is one commit)"; git --git-dir=releases.git log --oneline
 say "# demo finished"
