@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using VarTrack.Core.State;
 using VarTrack.Core.Workflows;
@@ -14,32 +13,12 @@ namespace VarTrack.Core.Tests.Cli;
 /// </summary>
 public sealed class FakeVarTrackServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentDictionary<string, Queue<SyncRecord>> _syncs = new();
-    private readonly Task _loop;
+    private readonly LoopbackListener _listener;
 
-    public FakeVarTrackServer()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Url = $"http://127.0.0.1:{port}";
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding: try another.
-            }
-        }
-        _loop = Task.Run(ServeAsync);
-    }
+    public FakeVarTrackServer() => _listener = new LoopbackListener(AnswerAsync);
 
-    public string Url { get; } = "";
+    public string Url => _listener.Url;
 
     /// <summary>The API token the server accepts; null answers POST with 403 (no token configured).</summary>
     public string? ApiToken { get; set; } = "tok-3f9a-DO-NOT-PRINT";
@@ -63,53 +42,21 @@ public sealed class FakeVarTrackServer : IDisposable
     /// <summary>Each GET of the sync answers the next record of the sequence; the last one stays.</summary>
     public void SetSync(string id, params SyncRecord[] sequence) => _syncs[id] = new Queue<SyncRecord>(sequence);
 
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
+    public void Dispose() => _listener.Dispose();
 
-    public void Dispose()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends with the listener's disposal exception.
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var request = new Request(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.Headers["Authorization"], body);
-            Requests.Enqueue(request);
-            var (status, text, type) = Answer(request);
-            var bytes = Encoding.UTF8.GetBytes(text);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = type;
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var request = new Request(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.Headers["Authorization"], body);
+        Requests.Enqueue(request);
+        var (status, text, type) = Answer(request);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = type;
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 
     private (int Status, string Body, string ContentType) Answer(Request request)

@@ -183,7 +183,7 @@ public sealed class NodeFetchTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var port = FakeVarTrackServer.FreePort();
+        var port = LoopbackListener.FreePort();
         var code = await VtApp.RunAsync(["node", "fetch", "--server", $"http://127.0.0.1:{port}", "--id", "n1", "--token", "t", "--root", _root, "--timeout", "2s"], output, error, _root);
         Assert.Equal(ExitCodes.NodeTimeout, code);
         Assert.Contains("waiting: cannot register yet: cannot reach", output.ToString(), StringComparison.Ordinal);

@@ -14,8 +14,7 @@ public sealed class NodeTestServer : IDisposable
 {
     public const string Token = "node-token-4c1d-DO-NOT-PRINT";
 
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackListener _listener;
 
     public NodeTestServer(NodeMaterializerSettings materializer, TimeSpan? retryAfter = null)
     {
@@ -26,25 +25,10 @@ public sealed class NodeTestServer : IDisposable
         State = new InMemoryStateStore();
         Service = new NodeConfigService(settings, new StateNodeRegistry(State, settings.Deployment), NodeMaterializers.Create(settings, null, State),
             new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System);
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FakeVarTrackServer.FreePort();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Url = $"http://127.0.0.1:{port}";
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-        _loop = Task.Run(ServeAsync);
+        _listener = new LoopbackListener(AnswerAsync, concurrent: true);
     }
 
-    public string Url { get; } = "";
+    public string Url => _listener.Url;
 
     public InMemoryStateStore State { get; }
 
@@ -61,34 +45,7 @@ public sealed class NodeTestServer : IDisposable
         Assert.Equal(202, answer.StatusCode);
     }
 
-    public void Dispose()
-    {
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
+    public void Dispose() => _listener.Dispose();
 
     private async Task AnswerAsync(HttpListenerContext context)
     {

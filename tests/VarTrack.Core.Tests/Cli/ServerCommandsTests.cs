@@ -199,7 +199,7 @@ public sealed class ServerCommandsTests : IDisposable
     [Fact]
     public async Task Server_down_is_one_line_naming_the_url_and_exit_1()
     {
-        var port = FakeVarTrackServer.FreePort();
+        var port = LoopbackListener.FreePort();
         var (code, output, error) = await Vt("syncs", "list", "--server", $"http://127.0.0.1:{port}");
         Assert.Equal(1, code);
         Assert.Equal("", output);
