@@ -56,6 +56,8 @@ public static class VarTrackCoreServiceCollectionExtensions
             services.TryAddSingleton(sp => new ReplicationActivities(replication, sp.GetRequiredService<IReplicaVaults>(), sp.GetRequiredService<ISyncInfoStore>(),
                 sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<ReplicationStatusStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<ReplicationActivities>>()));
             services.TryAddSingleton(sp => new VaultAccessCheck(replication, sp.GetRequiredService<ISyncInfoStore>(), sp.GetRequiredService<IReplicaVaults>()));
+            services.TryAddSingleton(sp => new ReplicationGate(sp.GetRequiredService<VaultAccessCheck>(), sp.GetRequiredService<ReplicationStatusStore>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<ReplicationGate>>()));
         }
         services.TryAddSingleton(sp =>
         {

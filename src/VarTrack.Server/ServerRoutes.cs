@@ -46,10 +46,15 @@ public static class ServerRoutes
         }
     }
 
-    private static async Task<IResult> VaultStatusAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetService<ReplicationStatusStore>() is { } status
+    /// <summary>Needs the API token when one is set: the errors name Vault addresses and secret paths.</summary>
+    private static async Task<IResult> VaultStatusAsync(HttpContext http, IServiceProvider services, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        if (options.Value.ApiToken is { Length: > 0 } token && !HasBearer(http, token))
+            return Results.Json(new ApiError("unauthorized", "missing or wrong bearer token"), statusCode: StatusCodes.Status401Unauthorized);
+        return services.GetService<ReplicationStatusStore>() is { } status
             ? Results.Json(ReplicationStatusView.From(await status.StatusAsync(cancellationToken)), StateJson.Options)
             : Results.NotFound(new ApiError("not_configured", "vault replication is not configured (no 'replication' section in vartrack.yaml)"));
+    }
 
     private static async Task<IResult> GetSyncAsync(string id, SyncRecordStore records, CancellationToken cancellationToken)
     {
@@ -70,9 +75,7 @@ public static class ServerRoutes
     {
         if (options.Value.ApiToken is not { Length: > 0 } token)
             return Results.Json(new ApiError("api_disabled", "this server accepts no API syncs: set VarTrack:ApiToken"), statusCode: StatusCodes.Status403Forbidden);
-        var presented = http.Request.Headers.Authorization.ToString();
-        if (!presented.StartsWith("Bearer ", StringComparison.Ordinal)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented["Bearer ".Length..]), Encoding.UTF8.GetBytes(token)))
+        if (!HasBearer(http, token))
             return Results.Json(new ApiError("unauthorized", "missing or wrong bearer token"), statusCode: StatusCodes.Status401Unauthorized);
 
         var body = await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, options.Value.MaxPayloadBytes, cancellationToken);
@@ -117,4 +120,12 @@ public static class ServerRoutes
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+
+    /// <summary>Constant-time check of <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    private static bool HasBearer(HttpContext http, string token)
+    {
+        var presented = http.Request.Headers.Authorization.ToString();
+        return presented.StartsWith("Bearer ", StringComparison.Ordinal)
+               && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented["Bearer ".Length..]), Encoding.UTF8.GetBytes(token));
+    }
 }

@@ -18,6 +18,8 @@ namespace VarTrack.EndToEnd.Tests;
 /// </summary>
 public sealed class VaultReplicationTests : IAsyncLifetime
 {
+    private const string ApiToken = "e2e-vault-api-token-19ce";
+
     private readonly string _folder = Directory.CreateTempSubdirectory("vt-e2e-vault-").FullName;
     private readonly string _container = "vt-e2e-vault-" + Guid.NewGuid().ToString("N")[..10];
     private FakeVaultServer _origin = null!;
@@ -49,9 +51,12 @@ public sealed class VaultReplicationTests : IAsyncLifetime
         {
             options.ConfigPath = config;
             options.StateDirectory = Path.Combine(_folder, "state");
+            options.ApiToken = ApiToken;
         });
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(url) };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/vault/status")).StatusCode);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiToken);
 
         await EventuallyAsync(async () => await ReadAsync(_eu, "eu/app1") is { } secret && secret["password"].Reveal() == "pw-1-7f3a");
         _origin.Seed("secret", "stage/app1", new Dictionary<string, string> { ["password"] = "rotated-91bd", ["user"] = "svc1" });
@@ -62,7 +67,7 @@ public sealed class VaultReplicationTests : IAsyncLifetime
             return view.Owners.Any(o => o is { Owner: "destination-eu", InSync: true } && o.Last.Paths == 3);
         });
 
-        var (code, output, _) = await VtAsync("vault", "status", "--server", url);
+        var (code, output, _) = await VtAsync("vault", "status", "--server", url, "--token", ApiToken);
         Assert.Equal(0, code);
         Assert.Contains("origin-primary: in sync", output);
         Assert.Contains("destination-eu: in sync", output);

@@ -5,14 +5,17 @@ using VarTrack.Core.Replication;
 
 namespace VarTrack.Functions.Status;
 
-/// <summary><c>GET /api/vault/status</c>, answering like the self-hosted server: per owner the last cycle, paths in sync, pending work and errors.</summary>
+/// <summary>
+/// <c>GET /api/vault/status</c>, answering like the self-hosted server: per owner the last cycle, paths in sync, pending
+/// work and errors. Function-level key: the errors name Vault addresses and secret paths.
+/// </summary>
 public sealed class ReplicationStatusFunction(IServiceProvider services)
 {
     public const string Name = "vault-status";
 
     [Function(Name)]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "vault/status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vault/status")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         // Registered only when vartrack.yaml has a replication section.

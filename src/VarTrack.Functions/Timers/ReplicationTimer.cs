@@ -10,10 +10,11 @@ namespace VarTrack.Functions.Timers;
 
 /// <summary>
 /// The Vault replication timer (<c>VaultReplicationSchedule</c> app setting, a six-field cron expression, default every
-/// minute): starts one <see cref="ReplicationOrchestrator"/> run under the fixed instance id of the origin, unless the
+/// minute): when <see cref="ReplicationGate"/> allows it (the access check passed; no fatal cycle since this instance
+/// started), starts one <see cref="ReplicationOrchestrator"/> run under the fixed instance id of the origin, unless the
 /// previous run is still going, so there is one cycle at a time per origin whatever the number of instances.
 /// </summary>
-public sealed class ReplicationTimer(VarTrackConfig config, TimeProvider time, ILogger<ReplicationTimer> logger)
+public sealed class ReplicationTimer(VarTrackConfig config, TimeProvider time, ILogger<ReplicationTimer> logger, ReplicationGate? gate = null)
 {
     public const string Name = "vault-replication-timer";
 
@@ -24,7 +25,8 @@ public sealed class ReplicationTimer(VarTrackConfig config, TimeProvider time, I
     /// <summary>Starts a run unless one is going; returns its instance id, or null when none was started.</summary>
     public async Task<string?> StartAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (config.Replication is not { } replication) return null;
+        if (config.Replication is not { } replication || gate is null) return null;
+        if (!await gate.MayRunAsync(cancellationToken)) return null;
         var id = InstanceIdFor(replication.Origin.Name);
         var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
         if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })

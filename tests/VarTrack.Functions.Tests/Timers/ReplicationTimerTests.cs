@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using VarTrack.Core.Config;
 using VarTrack.Core.Replication;
+using VarTrack.Core.State;
 using VarTrack.Functions.Orchestrations;
 using VarTrack.Functions.Timers;
 
@@ -23,11 +24,17 @@ public sealed class ReplicationTimerTests
 
     private readonly FixedTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 3, 15, 0, TimeSpan.Zero));
     private readonly DurableClientFake _durable = new();
+    private readonly VarTrackConfig _config = VarTrackConfigLoader.Parse(Yaml, "vartrack.yaml", Path.GetTempPath());
+    private readonly GrantingVaults _vaults = new();
+    private readonly ReplicationStatusStore _status = new(new InMemoryStateStore());
+
+    private ReplicationTimer Timer() => new(_config, _time, NullLogger<ReplicationTimer>.Instance,
+        new ReplicationGate(new VaultAccessCheck(_config.Replication!, new StateSyncInfoStore(new InMemoryStateStore()), _vaults), _status, _time));
 
     [Fact]
     public async Task A_tick_starts_one_run_under_the_origins_instance_id_named_after_the_tick()
     {
-        var timer = new ReplicationTimer(VarTrackConfigLoader.Parse(Yaml, "vartrack.yaml", Path.GetTempPath()), _time, NullLogger<ReplicationTimer>.Instance);
+        var timer = Timer();
 
         var id = await timer.StartAsync(_durable.Client, CancellationToken.None);
 
@@ -44,7 +51,7 @@ public sealed class ReplicationTimerTests
     public async Task A_tick_while_the_previous_run_is_going_starts_nothing(OrchestrationRuntimeStatus status)
     {
         _durable.Add(new OrchestrationMetadata(ReplicationOrchestrator.Name, "vault-replication-primary") { RuntimeStatus = status });
-        var timer = new ReplicationTimer(VarTrackConfigLoader.Parse(Yaml, "vartrack.yaml", Path.GetTempPath()), _time, NullLogger<ReplicationTimer>.Instance);
+        var timer = Timer();
 
         Assert.Null(await timer.StartAsync(_durable.Client, CancellationToken.None));
         Assert.Empty(_durable.Scheduled);
@@ -57,10 +64,29 @@ public sealed class ReplicationTimerTests
     public async Task A_tick_after_the_previous_run_ended_starts_the_next(OrchestrationRuntimeStatus status)
     {
         _durable.Add(new OrchestrationMetadata(ReplicationOrchestrator.Name, "vault-replication-primary") { RuntimeStatus = status });
-        var timer = new ReplicationTimer(VarTrackConfigLoader.Parse(Yaml, "vartrack.yaml", Path.GetTempPath()), _time, NullLogger<ReplicationTimer>.Instance);
+        var timer = Timer();
 
         Assert.Equal("vault-replication-primary", await timer.StartAsync(_durable.Client, CancellationToken.None));
         Assert.Single(_durable.Scheduled);
+    }
+
+    [Fact]
+    public async Task A_tick_starts_nothing_while_a_permission_is_missing()
+    {
+        _vaults.Capabilities = ["read"];
+
+        Assert.Null(await Timer().StartAsync(_durable.Client, CancellationToken.None));
+        Assert.Empty(_durable.Scheduled);
+    }
+
+    [Fact]
+    public async Task A_tick_starts_nothing_after_a_fatal_cycle_since_the_instance_started()
+    {
+        var timer = Timer();
+        await _status.RecordAsync(new OwnerCycle("origin-primary", "cycle-x", CycleOutcome.Fatal) { Finished = _time.GetUtcNow(), Errors = ["origin-primary: 403"] });
+
+        Assert.Null(await timer.StartAsync(_durable.Client, CancellationToken.None));
+        Assert.Empty(_durable.Scheduled);
     }
 
     [Fact]
