@@ -109,6 +109,8 @@ public sealed partial class ReplicationActivities
         OperationCanceledException => new StepFailure($"{owner}: the cycle's deadline passed; abandoned", TimedOut: true),
         ReplicaVaultException vault => new StepFailure($"{owner}: {vault.Message}", Fatal: vault.IsFatal),
         SyncInfoConflictException conflict => new StepFailure(conflict.Message),
+        // An outage of the store fails this cycle only; refused access cannot heal by retrying.
+        SyncInfoStoreException store => new StepFailure($"{owner}: {store.Message}", Fatal: store.IsAccessDenied),
         InvalidDataException corrupt => new StepFailure($"{owner}: {corrupt.Message}"),
         NotSupportedException newer => new StepFailure($"{owner}: {newer.Message}", Fatal: true),
         VarTrackException config => new StepFailure($"{owner}: {string.Join("; ", config.Problems.Select(p => p.ToString()))}", Fatal: true),
