@@ -8,7 +8,8 @@ namespace VarTrack.Server;
 /// (reporting exactly what is missing, and checking again each interval until it is), then runs one replication run
 /// (origin cycle, then the destination cycles) every <c>replication.interval</c>, one at a time. A fatal cycle (bad
 /// credentials, a missing permission, a path collision) stops replication until the server restarts: retrying cannot
-/// fix it and the log says what to fix. Shutdown cancels the run in flight, which ends it as stopped with nothing published.
+/// fix it and the log says what to fix. Any other error of a run is logged and the next interval runs again (an exception
+/// escaping a background service would stop the host). Shutdown cancels the run in flight, which ends it as stopped with nothing published.
 /// </summary>
 public sealed class VaultReplicationService(VarTrackConfig config, WorkflowHost workflows, IServiceProvider services, TimeProvider time,
     ILogger<VaultReplicationService> logger) : BackgroundService
@@ -28,7 +29,17 @@ public sealed class VaultReplicationService(VarTrackConfig config, WorkflowHost 
                     ready = await AccessGrantedAsync(check, stoppingToken);
                     continue;
                 }
-                var result = await ReplicationWorkflow.RunAsync(workflows.Steps(stoppingToken), new ReplicationCycleRequest(ReplicationCycleIds.For(time.GetUtcNow())));
+                ReplicationCycleResult result;
+                try
+                {
+                    result = await ReplicationWorkflow.RunAsync(workflows.Steps(stoppingToken), new ReplicationCycleRequest(ReplicationCycleIds.For(time.GetUtcNow())));
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // An exception escaping a BackgroundService stops the whole host by default: one bad run must not.
+                    logger.LogError("vault replication run failed; trying again at the next interval: {Error}", ex.Message);
+                    continue;
+                }
                 if (result.Origin.Outcome == CycleOutcome.Fatal || result.Destinations.Any(d => d.Outcome == CycleOutcome.Fatal))
                 {
                     var fatal = new[] { result.Origin }.Concat(result.Destinations).Where(c => c.Outcome == CycleOutcome.Fatal);
