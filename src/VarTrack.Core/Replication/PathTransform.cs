@@ -29,6 +29,15 @@ public sealed class PathTransform
 
     public string To { get; }
 
+    /// <summary>True when <see cref="To"/> uses a group (<c>${name}</c>); false for a fixed destination path.</summary>
+    public bool HasGroups => _parts.Any(p => p.Group is not null);
+
+    /// <summary>
+    /// The fixed start of every destination path this rule gives: <see cref="To"/> up to its first group (<c>$$</c>
+    /// read as '$'), or all of it when it has none. The access check probes permissions there.
+    /// </summary>
+    public string LiteralPrefix => _parts.Count > 0 && _parts[0].Literal is { } literal ? literal : "";
+
     public static bool TryCreate(string match, string to, out PathTransform? transform, out string? error)
     {
         transform = null;
