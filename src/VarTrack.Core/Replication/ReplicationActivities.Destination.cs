@@ -40,7 +40,7 @@ public sealed partial class ReplicationActivities
             };
             if (changed.Count == 0)
                 // In sync: only the origin generation it caught up with may need recording (no bucket is rewritten).
-                return recorded!.SourceGeneration == origin.Generation ? plan : plan with { Generation = SyncInfoJson.NewGeneration() };
+                return recorded!.SourceGeneration == origin.Generation ? plan : plan with { Generation = SyncInfoJson.NewGeneration(_time.GetUtcNow()) };
 
             var originBuckets = await ReadBucketsAsync(originOwner, origin, Enumerable.Range(0, count), deadline.Token);
             var mapper = new TargetMapper(destination);
@@ -84,7 +84,7 @@ public sealed partial class ReplicationActivities
                 return plan with { Refused = true, Pending = copies.Count + deletes.Count + errors.Count, Errors = Capped([refusal, .. errors]) };
             }
 
-            var generation = SyncInfoJson.NewGeneration();
+            var generation = SyncInfoJson.NewGeneration(_time.GetUtcNow());
             foreach (var bucket in planned)
                 await _work.WriteAsync(owner, generation, PlannedName(bucket.Bucket), bucket, deadline.Token);
             var copyChunks = copies.Chunk(PathsPerChunk).ToList();

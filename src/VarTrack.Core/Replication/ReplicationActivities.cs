@@ -164,7 +164,9 @@ public sealed partial class ReplicationActivities
 
     /// <summary>
     /// Publishes an index conditionally on the one read at the start of the cycle, then deletes the generations that
-    /// neither the new index nor the one it replaced reads (a reader in flight may still be reading the replaced one).
+    /// neither the new index nor the one it replaced reads (a reader in flight may still be reading the replaced one)
+    /// and that are older than twice the cycle timeout: a younger one may be another cycle's staging, which can still
+    /// be published (after this one, on this index) and must not lose its buckets.
     /// </summary>
     private async Task PublishAsync(string owner, SyncIndex index, string? expectedTag, CycleDeadline deadline)
     {
@@ -176,8 +178,10 @@ public sealed partial class ReplicationActivities
         try
         {
             var keep = index.Generations.Union(replaced.Index?.Generations ?? new HashSet<string>(), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            var before = _time.GetUtcNow() - 2 * _settings.Timeout;
             foreach (var generation in await _store.ListGenerationsAsync(owner, deadline.Host))
-                if (!keep.Contains(generation))
+                // An id without a time was made by an older VarTrack before this one started: an orphan by now.
+                if (!keep.Contains(generation) && (SyncInfoJson.GenerationTime(generation) is not { } created || created < before))
                     await _store.DeleteGenerationAsync(owner, generation, deadline.Host);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -84,7 +84,7 @@ public sealed class VaultAccessCheck(ReplicationSettings settings, ISyncInfoStor
         var target = $"sync info store ({store.Description})";
         var missing = new List<string>();
         var errors = new List<string>();
-        var generation = SyncInfoJson.NewGeneration();
+        var generation = SyncInfoJson.NewGeneration(DateTimeOffset.UtcNow);
         var bucket = SyncInfoJson.Serialize(SyncBucket.Empty(0));
         var index = new SyncIndex(1, generation, DateTimeOffset.UnixEpoch, [new SyncIndexBucket(0, SyncInfoJson.Hash(bucket), generation, 0)]);
         string? tag = null;

@@ -15,48 +15,57 @@ public sealed class FaultySyncInfoStore(ISyncInfoStore inner) : ISyncInfoStore
 
     public int Faults { get; private set; }
 
+    /// <summary>Awaited before each operation (by name), to hold one process's step while another runs.</summary>
+    public Func<string, Task>? Before { get; set; }
+
     public string Description => inner.Description;
 
     public async Task<VersionedDocument?> ReadIndexAsync(string owner, CancellationToken cancellationToken = default)
     {
-        Check(nameof(ReadIndexAsync));
+        await BeforeAsync(nameof(ReadIndexAsync));
         return await inner.ReadIndexAsync(owner, cancellationToken);
     }
 
     public async Task<string> WriteIndexAsync(string owner, ReadOnlyMemory<byte> data, string? expectedTag, CancellationToken cancellationToken = default)
     {
-        Check(nameof(WriteIndexAsync));
+        await BeforeAsync(nameof(WriteIndexAsync));
         return await inner.WriteIndexAsync(owner, data, expectedTag, cancellationToken);
     }
 
     public async Task<byte[]?> ReadBucketAsync(string owner, string generation, int bucket, CancellationToken cancellationToken = default)
     {
-        Check(nameof(ReadBucketAsync));
+        await BeforeAsync(nameof(ReadBucketAsync));
         return await inner.ReadBucketAsync(owner, generation, bucket, cancellationToken);
     }
 
     public async Task WriteBucketAsync(string owner, string generation, int bucket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        Check(nameof(WriteBucketAsync));
+        await BeforeAsync(nameof(WriteBucketAsync));
         await inner.WriteBucketAsync(owner, generation, bucket, data, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> ListGenerationsAsync(string owner, CancellationToken cancellationToken = default)
     {
-        Check(nameof(ListGenerationsAsync));
+        await BeforeAsync(nameof(ListGenerationsAsync));
         return await inner.ListGenerationsAsync(owner, cancellationToken);
     }
 
     public async Task DeleteGenerationAsync(string owner, string generation, CancellationToken cancellationToken = default)
     {
-        Check(nameof(DeleteGenerationAsync));
+        await BeforeAsync(nameof(DeleteGenerationAsync));
         await inner.DeleteGenerationAsync(owner, generation, cancellationToken);
     }
 
     public async Task DeleteIndexAsync(string owner, CancellationToken cancellationToken = default)
     {
-        Check(nameof(DeleteIndexAsync));
+        await BeforeAsync(nameof(DeleteIndexAsync));
         await inner.DeleteIndexAsync(owner, cancellationToken);
+    }
+
+    private async Task BeforeAsync(string operation)
+    {
+        if (Before is { } before) await before(operation);
+        Check(operation);
     }
 
     private void Check(string operation)

@@ -48,6 +48,9 @@ public sealed class ReplicationRig : IAsyncDisposable
 
     public ListLogger<ReplicationActivities> Logs { get; } = new();
 
+    /// <summary>The clock of the activities and the workflow (the system clock, shiftable to age generations).</summary>
+    public ShiftedClock Clock { get; } = new();
+
     public ActivityTable Table { get; private set; } = new();
 
     public RecordingSteps Steps { get; private set; } = null!;
@@ -99,7 +102,7 @@ public sealed class ReplicationRig : IAsyncDisposable
         Store = new StateSyncInfoStore(State);
         Status = new ReplicationStatusStore(State);
         Vaults = VaultReplicaVaults.Create(Settings, Path.GetTempPath(), new SettingResolver(name => Environment.GetValueOrDefault(name)));
-        new ReplicationActivities(Settings, Vaults, Store, State, Status, TimeProvider.System, Logs).AddTo(Table);
+        new ReplicationActivities(Settings, Vaults, Store, State, Status, Clock, Logs).AddTo(Table);
         Steps = StepsFor(CancellationToken.None);
     }
 
@@ -108,13 +111,13 @@ public sealed class ReplicationRig : IAsyncDisposable
     {
         Store = store;
         Table = new ActivityTable();
-        new ReplicationActivities(Settings, Vaults, Store, State, Status, TimeProvider.System, Logs).AddTo(Table);
+        new ReplicationActivities(Settings, Vaults, Store, State, Status, Clock, Logs).AddTo(Table);
         Steps = StepsFor(CancellationToken.None);
     }
 
     /// <summary>Steps of an in-process host whose shutdown token is <paramref name="host"/>.</summary>
     public RecordingSteps StepsFor(CancellationToken host) =>
-        new(new InProcessWorkflowSteps(Table, new InProcessDestinationLocks(), TimeProvider.System, host));
+        new(new InProcessWorkflowSteps(Table, new InProcessDestinationLocks(), Clock, host));
 
     public async Task<ReplicationCycleResult> RunAsync(ReplicationCycleRequest? request = null, RecordingSteps? steps = null)
     {
