@@ -74,10 +74,22 @@ public sealed partial class ReplicationActivities
             foreach (var error in errors) _logger.LogWarning("vault replication {Owner}: {Error}", owner, error);
             plan = plan with { ChangedBuckets = changed, Copies = copies.Count, Deletes = deletes.Count, Pending = errors.Count, Errors = Capped(errors) };
 
+            if (deletes.Count > 0)
+            {
+                // The guard's base is what is live at the destination: records of secrets already deleted or destroyed
+                // there (kept while the origin still lists them) do not count. Only a plan that deletes reads the rest.
+                var active = recordedPaths.Values.Count(r => r.State == SecretState.Active);
+                if (aligned is not null)
+                {
+                    var rest = await ReadBucketsAsync(owner, aligned, Enumerable.Range(0, count).Except(changed), deadline.Token);
+                    active += rest.Values.Sum(b => b.Paths.Values.Count(r => r.State == SecretState.Active));
+                }
+                plan = plan with { RecordedPaths = active };
+            }
             var allowed = Math.Floor(destination.MaxDeleteRatio * plan.RecordedPaths);
             if (deletes.Count > allowed)
             {
-                var refusal = $"{owner}: refusing to delete {deletes.Count} of its {plan.RecordedPaths} recorded paths in one cycle: max_delete_ratio " +
+                var refusal = $"{owner}: refusing to delete {deletes.Count} of its {plan.RecordedPaths} active recorded paths in one cycle: max_delete_ratio " +
                               $"{destination.MaxDeleteRatio.ToString("0.###", CultureInfo.InvariantCulture)} allows {allowed.ToString(CultureInfo.InvariantCulture)}; " +
                               "nothing was written (check the origin, or raise max_delete_ratio for one cycle)";
                 _logger.LogError("vault replication {Owner}: {Refusal}", owner, refusal);
