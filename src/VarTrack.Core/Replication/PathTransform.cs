@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace VarTrack.Core.Replication;
 
 /// <summary>
-/// One rename rule: a regular expression matched against the whole origin path (<c>secret/stage/app1</c>) and the
+/// One rename rule: a regular expression matched against the whole origin path (<c>secret/stage/app1</c>; every rule
+/// is anchored at both ends, so it matches all of the path or nothing, whether or not it starts with ^ and ends with $) and the
 /// destination path it gives, where <c>${name}</c> is the text of a named (or numbered) group and <c>$$</c> is a '$'.
 /// Checked when it is created, so an invalid expression or a <c>${x}</c> naming a group the expression does not have
 /// is a config error, never a per-path failure.
@@ -44,7 +45,11 @@ public sealed class PathTransform
         Regex regex;
         try
         {
-            regex = new Regex(match, RegexOptions.CultureInvariant, MatchTimeout);
+            // Anchored: a rule matches the whole origin path or not at all. Unanchored, 'secret/stage/(?<app>[^/]+)'
+            // would match inside 'secret/stage/a/b' and the rest of the path would silently be dropped.
+            // Parsed as written first, so an error names offsets in what the author wrote.
+            _ = new Regex(match, RegexOptions.CultureInvariant, MatchTimeout);
+            regex = new Regex($"\\A(?:{match})\\z", RegexOptions.CultureInvariant, MatchTimeout);
         }
         catch (ArgumentException ex)
         {
