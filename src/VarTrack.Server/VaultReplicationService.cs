@@ -28,7 +28,7 @@ public sealed class VaultReplicationService(VarTrackConfig config, WorkflowHost 
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogError("vault replication run failed, next try in {Interval}: {Error}", replication.Interval, ex.Message);
+                    logger.LogError("vault replication run failed; trying again at the next interval: {Error}", ex.Message);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));

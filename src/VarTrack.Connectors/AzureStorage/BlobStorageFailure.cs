@@ -18,6 +18,9 @@ internal static class BlobStorageFailure
 
     public static VarTrackException Describe(string where, Uri endpoint, Exception ex) => new(new Problem($"{where}: {Reason(endpoint, ex)}"));
 
+    /// <summary>True when the service refused the credentials or the permission (401/403).</summary>
+    public static bool IsAccessDenied(Exception ex) => Innermost(ex) is RequestFailedException { Status: 401 or 403 };
+
     public static string Reason(Uri endpoint, Exception ex)
     {
         var service = endpoint.GetLeftPart(UriPartial.Path);

@@ -13,8 +13,8 @@ namespace VarTrack.Connectors.AzureStorage;
 /// <c>&lt;owner&gt;/generations/&lt;generation&gt;/bucket-&lt;nnnn&gt;.json</c>, block blobs holding the bytes Core gives
 /// (<c>application/json</c>). The tag of an index is its blob's ETag, and the index is published with
 /// <c>If-Match</c> (or <c>If-None-Match: *</c> for the first one), which the service grants to exactly one of several
-/// writers holding the same tag. Failures of the service or the network become a <see cref="VarTrackException"/> naming
-/// the container, the blob and the reason, never the connection string.
+/// writers holding the same tag. Failures of the service or the network become a <see cref="SyncInfoStoreException"/>
+/// naming the container, the blob and the reason, never the connection string (access denied for 401/403).
 /// </summary>
 public sealed class BlobSyncInfoStore : ISyncInfoStore
 {
@@ -233,5 +233,6 @@ public sealed class BlobSyncInfoStore : ISyncInfoStore
     /// <summary><c>'container/blob'</c> for messages.</summary>
     private string Where(string blob) => $"'{_container.Name}/{blob}'";
 
-    private VarTrackException Failure(string what, Exception ex) => BlobStorageFailure.Describe(what, _account, ex);
+    private SyncInfoStoreException Failure(string what, Exception ex) =>
+        new($"{what}: {BlobStorageFailure.Reason(_account, ex)}", BlobStorageFailure.IsAccessDenied(ex), ex);
 }

@@ -252,9 +252,10 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         var status = (int)response.StatusCode;
         var text = await ErrorTextAsync(response, cancellationToken);
         var detail = text.Length == 0 ? $"{status}" : $"{status}: {text}";
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw Failure(what, AccessRefused(detail), accessDenied: true);
         throw Failure(what, response.StatusCode switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"access refused by consul at {Address} ({detail}); check the ACL token and its key policy for '{KeyPrefix}/'",
             HttpStatusCode.RequestEntityTooLarge => $"consul refused the value as too large ({detail}); consul's kv_max_value_size (512 KiB by default) limits a bucket",
             _ => $"consul at {Address} answered {detail}",
         });
@@ -350,5 +351,7 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         return ex.GetBaseException().Message;
     }
 
-    private VarTrackException Failure(string what, string reason) => new(new Problem($"{what}: {_scrubber.Scrub(reason)}"));
+    private string AccessRefused(string detail) => $"access refused by consul at {Address} ({detail}); check the ACL token and its key policy for '{KeyPrefix}/'";
+
+    private SyncInfoStoreException Failure(string what, string reason, bool accessDenied = false) => new($"{what}: {_scrubber.Scrub(reason)}", accessDenied);
 }

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace VarTrack.Core.Replication;
 
 /// <summary>
-/// One rename rule: a regular expression matched against the whole origin path (<c>secret/stage/app1</c>) and the
+/// One rename rule: a regular expression matched against the whole origin path (<c>secret/stage/app1</c>; every rule
+/// is anchored at both ends, so it matches all of the path or nothing, whether or not it starts with ^ and ends with $) and the
 /// destination path it gives, where <c>${name}</c> is the text of a named (or numbered) group and <c>$$</c> is a '$'.
 /// Checked when it is created, so an invalid expression or a <c>${x}</c> naming a group the expression does not have
 /// is a config error, never a per-path failure.
@@ -29,13 +30,26 @@ public sealed class PathTransform
 
     public string To { get; }
 
+    /// <summary>True when <see cref="To"/> uses a group (<c>${name}</c>); false for a fixed destination path.</summary>
+    public bool HasGroups => _parts.Any(p => p.Group is not null);
+
+    /// <summary>
+    /// The fixed start of every destination path this rule gives: <see cref="To"/> up to its first group (<c>$$</c>
+    /// read as '$'), or all of it when it has none. The access check probes permissions there.
+    /// </summary>
+    public string LiteralPrefix => _parts.Count > 0 && _parts[0].Literal is { } literal ? literal : "";
+
     public static bool TryCreate(string match, string to, out PathTransform? transform, out string? error)
     {
         transform = null;
         Regex regex;
         try
         {
-            regex = new Regex(match, RegexOptions.CultureInvariant, MatchTimeout);
+            // Anchored: a rule matches the whole origin path or not at all. Unanchored, 'secret/stage/(?<app>[^/]+)'
+            // would match inside 'secret/stage/a/b' and the rest of the path would silently be dropped.
+            // Parsed as written first, so an error names offsets in what the author wrote.
+            _ = new Regex(match, RegexOptions.CultureInvariant, MatchTimeout);
+            regex = new Regex($"\\A(?:{match})\\z", RegexOptions.CultureInvariant, MatchTimeout);
         }
         catch (ArgumentException ex)
         {

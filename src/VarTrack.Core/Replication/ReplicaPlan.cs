@@ -24,7 +24,10 @@ public sealed record ReplicaPlan(string Destination)
     /// <summary>Paths in the origin index.</summary>
     public int Paths { get; init; }
 
-    /// <summary>Paths recorded in the destination's index (the base of the deletion-ratio guard).</summary>
+    /// <summary>
+    /// The base of the deletion-ratio guard: paths recorded in the destination's index, counted as active records
+    /// only (deleted and destroyed ones left out) when the plan deletes anything.
+    /// </summary>
     public int RecordedPaths { get; init; }
 
     public IReadOnlyList<int> ChangedBuckets { get; init; } = [];

@@ -40,12 +40,12 @@ public sealed partial class ReplicationActivities
             };
             if (changed.Count == 0)
                 // In sync: only the origin generation it caught up with may need recording (no bucket is rewritten).
-                return recorded!.SourceGeneration == origin.Generation ? plan : plan with { Generation = SyncInfoJson.NewGeneration() };
+                return recorded!.SourceGeneration == origin.Generation ? plan : plan with { Generation = SyncInfoJson.NewGeneration(_time.GetUtcNow()) };
 
             var originBuckets = await ReadBucketsAsync(originOwner, origin, Enumerable.Range(0, count), deadline.Token);
             var mapper = new TargetMapper(destination);
-            foreach (var path in originBuckets.Values.SelectMany(b => b.Paths.Keys).Order(StringComparer.Ordinal))
-                if (mapper.Claim(path) is { } collision)
+            foreach (var (path, insight) in originBuckets.Values.SelectMany(b => b.Paths).OrderBy(p => p.Key, StringComparer.Ordinal))
+                if (mapper.Claim(path, insight.State == SecretState.Active) is { } collision)
                     return plan with { Failure = new StepFailure($"{owner}: {collision}; fix the transforms of destination '{destination.Name}' (nothing was replicated)", Fatal: true) };
 
             var recordedPaths = new Dictionary<string, SecretInsight>(StringComparer.Ordinal);
@@ -74,17 +74,29 @@ public sealed partial class ReplicationActivities
             foreach (var error in errors) _logger.LogWarning("vault replication {Owner}: {Error}", owner, error);
             plan = plan with { ChangedBuckets = changed, Copies = copies.Count, Deletes = deletes.Count, Pending = errors.Count, Errors = Capped(errors) };
 
+            if (deletes.Count > 0)
+            {
+                // The guard's base is what is live at the destination: records of secrets already deleted or destroyed
+                // there (kept while the origin still lists them) do not count. Only a plan that deletes reads the rest.
+                var active = recordedPaths.Values.Count(r => r.State == SecretState.Active);
+                if (aligned is not null)
+                {
+                    var rest = await ReadBucketsAsync(owner, aligned, Enumerable.Range(0, count).Except(changed), deadline.Token);
+                    active += rest.Values.Sum(b => b.Paths.Values.Count(r => r.State == SecretState.Active));
+                }
+                plan = plan with { RecordedPaths = active };
+            }
             var allowed = Math.Floor(destination.MaxDeleteRatio * plan.RecordedPaths);
             if (deletes.Count > allowed)
             {
-                var refusal = $"{owner}: refusing to delete {deletes.Count} of its {plan.RecordedPaths} recorded paths in one cycle: max_delete_ratio " +
+                var refusal = $"{owner}: refusing to delete {deletes.Count} of its {plan.RecordedPaths} active recorded paths in one cycle: max_delete_ratio " +
                               $"{destination.MaxDeleteRatio.ToString("0.###", CultureInfo.InvariantCulture)} allows {allowed.ToString(CultureInfo.InvariantCulture)}; " +
                               "nothing was written (check the origin, or raise max_delete_ratio for one cycle)";
                 _logger.LogError("vault replication {Owner}: {Refusal}", owner, refusal);
                 return plan with { Refused = true, Pending = copies.Count + deletes.Count + errors.Count, Errors = Capped([refusal, .. errors]) };
             }
 
-            var generation = SyncInfoJson.NewGeneration();
+            var generation = SyncInfoJson.NewGeneration(_time.GetUtcNow());
             foreach (var bucket in planned)
                 await _work.WriteAsync(owner, generation, PlannedName(bucket.Bucket), bucket, deadline.Token);
             var copyChunks = copies.Chunk(PathsPerChunk).ToList();
@@ -186,6 +198,10 @@ public sealed partial class ReplicationActivities
             return new PlannedPath(path, PlannedAction.Keep, now, before);
         }
         if (target is null) return new PlannedPath(path, PlannedAction.Record, now, before);
+        // A path gone from the origin whose destination path a live origin path now maps to (a rename through a
+        // many-to-one rule, v1/app -> v2/app both to secret/app): the copy there is the live path's, so deleting it
+        // would remove what this cycle copies. The old path is only no longer tracked.
+        if (!copy && mapper.ClaimedByAnother(target, path)) return new PlannedPath(path, PlannedAction.Record, now, before);
         if (MountedPath.Split(target, destination.Mounts) is not { } split)
         {
             errors.Add($"{destination.Owner}: {path} maps to '{target}', which is not under any of the destination's mounts ({string.Join(", ", destination.Mounts)}); not replicated");
@@ -278,16 +294,22 @@ public sealed partial class ReplicationActivities
     private sealed class TargetMapper(ReplicationDestination destination)
     {
         private readonly Dictionary<string, string> _claimed = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _live = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (string? Target, string? Error)> _mapped = new(StringComparer.Ordinal);
 
         /// <summary>Maps a path of the origin index; returns a message when another origin path already maps to the same destination path.</summary>
-        public string? Claim(string path)
+        public string? Claim(string path, bool active)
         {
             var target = Target(path, out _);
             if (target is null) return null;
+            if (active) _live.Add(target);
             if (_claimed.TryAdd(target, path)) return null;
             return $"origin paths '{_claimed[target]}' and '{path}' both map to destination path '{target}'";
         }
+
+        /// <summary>True when an active origin path of the index other than <paramref name="path"/> maps to <paramref name="target"/>.</summary>
+        public bool ClaimedByAnother(string target, string path) =>
+            _live.Contains(target) && _claimed.TryGetValue(target, out var owner) && !string.Equals(owner, path, StringComparison.Ordinal);
 
         public string? Target(string path, out string? error)
         {

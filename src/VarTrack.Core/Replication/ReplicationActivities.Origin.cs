@@ -20,7 +20,7 @@ public sealed partial class ReplicationActivities
             var vault = _vaults.Get(_settings.Origin.Name);
             var paths = await ListAllAsync(vault, deadline.Token);
             var (index, tag) = await ReadOwnIndexAsync(owner, deadline.Token);
-            var generation = SyncInfoJson.NewGeneration();
+            var generation = SyncInfoJson.NewGeneration(_time.GetUtcNow());
             var byBucket = paths.ToLookup(p => SyncInfoJson.BucketOf(p, _settings.Buckets));
 
             var groups = new List<BucketGroup>();
@@ -60,24 +60,7 @@ public sealed partial class ReplicationActivities
             if (!string.Equals(tag, step.PreviousTag, StringComparison.Ordinal)) throw new SyncInfoConflictException(owner, _store.Description);
             var previous = index is not null && index.IsCompatible(_settings.Buckets) ? index : null;
 
-            var vault = _vaults.Get(_settings.Origin.Name);
-            var mounts = _settings.Origin.Mounts.Select(m => m.Mount).ToList();
-            var insights = new ConcurrentDictionary<string, SecretInsight>(StringComparer.Ordinal);
-            var gone = 0;
-            await Parallel.ForEachAsync(paths, Options(deadline.Token), async (path, token) =>
-            {
-                var split = MountedPath.Split(path, mounts) ?? throw new InvalidDataException($"listed path '{path}' is under none of the origin's mounts");
-                try
-                {
-                    if (await vault.ReadInsightAsync(split.Mount, split.Path, token) is { } insight) insights[path] = insight;
-                    else Interlocked.Increment(ref gone);
-                }
-                catch (ReplicaVaultException ex)
-                {
-                    _logger.LogWarning("vault replication {Owner}: cannot read the metadata of {Path} (status {Status}): {Reason}", owner, path, ex.Status, ex.Message);
-                    throw;
-                }
-            });
+            var (insights, gone) = await ReadInsightsAsync(paths, deadline.Token);
 
             var scans = new List<BucketScan>();
             var changed = 0;
@@ -118,6 +101,7 @@ public sealed partial class ReplicationActivities
                 step.Buckets.Select(b => new SyncIndexBucket(b.Bucket, b.Hash, b.Generation, b.Paths)).OrderBy(b => b.Bucket).ToList());
             if (!index.IsCompatible(_settings.Buckets))
                 return new SyncInfoPublished(step.Generation) { Failure = new StepFailure($"{owner}: the scans did not cover every bucket; nothing was published") };
+            index = await ReuseCheckedAsync(owner, step.Generation, index, deadline.Token);
             await PublishAsync(owner, index, step.PreviousTag, deadline);
             return new SyncInfoPublished(step.Generation) { Paths = index.PathCount };
         }
@@ -125,6 +109,69 @@ public sealed partial class ReplicationActivities
         {
             return new SyncInfoPublished(step.Generation) { Failure = failure };
         }
+    }
+
+    /// <summary>
+    /// Unchanged buckets reuse the previous index's documents; a reused document that is gone or does not match its
+    /// hash (removed by a clean-up that raced this cycle) would leave the new index naming nothing, and every later
+    /// cycle reusing it again. Such buckets are built again from this cycle's listing and written under its generation.
+    /// </summary>
+    private async Task<SyncIndex> ReuseCheckedAsync(string owner, string generation, SyncIndex index, CancellationToken cancellationToken)
+    {
+        var broken = new ConcurrentDictionary<int, bool>();
+        await Parallel.ForEachAsync(index.Buckets.Where(b => b.Generation != generation), Options(cancellationToken), async (entry, token) =>
+        {
+            var data = await _store.ReadBucketAsync(owner, entry.Generation, entry.Bucket, token);
+            if (data is null || SyncInfoJson.Hash(data) != entry.Hash) broken[entry.Bucket] = true;
+        });
+        if (broken.IsEmpty) return index;
+
+        _logger.LogWarning("vault replication {Owner}: the documents of buckets {Buckets} named by the current index are missing; writing them again",
+            owner, string.Join(", ", broken.Keys.Order()));
+        var paths = new List<string>();
+        foreach (var name in await _work.NamesAsync(owner, generation, "listing-", cancellationToken))
+            paths.AddRange((await _work.ReadAsync<List<string>>(owner, generation, name, cancellationToken))
+                .Where(p => broken.ContainsKey(SyncInfoJson.BucketOf(p, index.BucketCount))));
+        var (insights, _) = await ReadInsightsAsync(paths, cancellationToken);
+        var byBucket = insights.ToLookup(p => SyncInfoJson.BucketOf(p.Key, index.BucketCount));
+        var buckets = new List<SyncIndexBucket>(index.Buckets.Count);
+        foreach (var entry in index.Buckets)
+        {
+            if (!broken.ContainsKey(entry.Bucket))
+            {
+                buckets.Add(entry);
+                continue;
+            }
+            var data = SyncInfoJson.Serialize(new SyncBucket(entry.Bucket, byBucket[entry.Bucket].ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)));
+            await _store.WriteBucketAsync(owner, generation, entry.Bucket, data, cancellationToken);
+            buckets.Add(new SyncIndexBucket(entry.Bucket, SyncInfoJson.Hash(data), generation, byBucket[entry.Bucket].Count()));
+        }
+        return index with { Buckets = buckets };
+    }
+
+    /// <summary>The metadata of each path, <see cref="ReplicationSettings.Workers"/> at a time; a path whose metadata is gone is counted, any other error thrown.</summary>
+    private async Task<(ConcurrentDictionary<string, SecretInsight> Insights, int Gone)> ReadInsightsAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var owner = _settings.Origin.Owner;
+        var vault = _vaults.Get(_settings.Origin.Name);
+        var mounts = _settings.Origin.Mounts.Select(m => m.Mount).ToList();
+        var insights = new ConcurrentDictionary<string, SecretInsight>(StringComparer.Ordinal);
+        var gone = 0;
+        await Parallel.ForEachAsync(paths, Options(cancellationToken), async (path, token) =>
+        {
+            var split = MountedPath.Split(path, mounts) ?? throw new InvalidDataException($"listed path '{path}' is under none of the origin's mounts");
+            try
+            {
+                if (await vault.ReadInsightAsync(split.Mount, split.Path, token) is { } insight) insights[path] = insight;
+                else Interlocked.Increment(ref gone);
+            }
+            catch (ReplicaVaultException ex)
+            {
+                _logger.LogWarning("vault replication {Owner}: cannot read the metadata of {Path} (status {Status}): {Reason}", owner, path, ex.Status, ex.Message);
+                throw;
+            }
+        });
+        return (insights, gone);
     }
 
     private async Task<List<string>> ListAllAsync(IReplicaVault vault, CancellationToken cancellationToken)

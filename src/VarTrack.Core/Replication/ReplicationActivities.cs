@@ -109,6 +109,8 @@ public sealed partial class ReplicationActivities
         OperationCanceledException => new StepFailure($"{owner}: the cycle's deadline passed; abandoned", TimedOut: true),
         ReplicaVaultException vault => new StepFailure($"{owner}: {vault.Message}", Fatal: vault.IsFatal),
         SyncInfoConflictException conflict => new StepFailure(conflict.Message),
+        // An outage of the store fails this cycle only; refused access cannot heal by retrying.
+        SyncInfoStoreException store => new StepFailure($"{owner}: {store.Message}", Fatal: store.IsAccessDenied),
         InvalidDataException corrupt => new StepFailure($"{owner}: {corrupt.Message}"),
         NotSupportedException newer => new StepFailure($"{owner}: {newer.Message}", Fatal: true),
         VarTrackException config => new StepFailure($"{owner}: {string.Join("; ", config.Problems.Select(p => p.ToString()))}", Fatal: true),
@@ -162,7 +164,9 @@ public sealed partial class ReplicationActivities
 
     /// <summary>
     /// Publishes an index conditionally on the one read at the start of the cycle, then deletes the generations that
-    /// neither the new index nor the one it replaced reads (a reader in flight may still be reading the replaced one).
+    /// neither the new index nor the one it replaced reads (a reader in flight may still be reading the replaced one)
+    /// and that are older than twice the cycle timeout: a younger one may be another cycle's staging, which can still
+    /// be published (after this one, on this index) and must not lose its buckets.
     /// </summary>
     private async Task PublishAsync(string owner, SyncIndex index, string? expectedTag, CycleDeadline deadline)
     {
@@ -174,8 +178,10 @@ public sealed partial class ReplicationActivities
         try
         {
             var keep = index.Generations.Union(replaced.Index?.Generations ?? new HashSet<string>(), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            var before = _time.GetUtcNow() - 2 * _settings.Timeout;
             foreach (var generation in await _store.ListGenerationsAsync(owner, deadline.Host))
-                if (!keep.Contains(generation))
+                // An id without a time was made by an older VarTrack before this one started: an orphan by now.
+                if (!keep.Contains(generation) && (SyncInfoJson.GenerationTime(generation) is not { } created || created < before))
                     await _store.DeleteGenerationAsync(owner, generation, deadline.Host);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -44,6 +44,15 @@ public static class ReplicationWorkflow
         {
             return new ReplicationCycleResult(Stopped(start.Origin, request.CycleId, started, steps.UtcNow), []);
         }
+        catch (Exception ex)
+        {
+            // The lock store being down (a Blob lease that cannot be taken) is an outage like any other: this run
+            // fails, is recorded, and the next one tries again; it must never take the host down.
+            var progress = new CycleProgress(start.Origin, request.CycleId, started, started);
+            var failed = progress.Fail(new StepFailure($"{start.Origin}: cannot take the replication lock; nothing was done: {ex.Message}")) with { Finished = steps.UtcNow };
+            await RecordAsync(steps, failed);
+            return new ReplicationCycleResult(failed, []);
+        }
 
         await using (held)
         {

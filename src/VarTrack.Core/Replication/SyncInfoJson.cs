@@ -33,8 +33,23 @@ public static class SyncInfoJson
     /// <summary>Lower-case hex SHA-256 of a canonical document.</summary>
     public static string Hash(ReadOnlySpan<byte> document) => Convert.ToHexStringLower(SHA256.HashData(document));
 
-    /// <summary>A new generation id: 24 random hex digits (made in activities, never in workflow code).</summary>
-    public static string NewGeneration() => RandomNumberGenerator.GetHexString(24, lowercase: true);
+    private const string GenerationTimeFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    /// <summary>
+    /// A new generation id: its UTC creation time to the second and 16 random hex digits, e.g.
+    /// <c>20261123T081600Z-5f0c9a1e2b3c4d5e</c> (made in activities, never in workflow code). The time lets clean-up
+    /// tell another cycle's staged generation, which may still be published, from an orphan.
+    /// </summary>
+    public static string NewGeneration(DateTimeOffset now) =>
+        now.UtcDateTime.ToString(GenerationTimeFormat, CultureInfo.InvariantCulture) + "-" + RandomNumberGenerator.GetHexString(16, lowercase: true);
+
+    /// <summary>When a generation made by <see cref="NewGeneration"/> was created; null for an id without a time (older VarTrack).</summary>
+    public static DateTimeOffset? GenerationTime(string generation) =>
+        generation.Length > 17 && generation[16] == '-'
+        && DateTimeOffset.TryParseExact(generation[..16], GenerationTimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : null;
 
     public static byte[] Serialize(SyncBucket bucket) => Write(writer =>
     {

@@ -6,7 +6,8 @@ namespace VarTrack.Core.Replication;
 /// <c>access-check</c>, then removed), and each Vault token must hold the capabilities its role needs (asked through
 /// <c>sys/capabilities-self</c> for a probe path under each mount and prefix, so nothing is written to Vault):
 /// the origin <c>list</c> on <c>&lt;mount&gt;/metadata/&lt;prefix&gt;/</c> and <c>read</c> on <c>&lt;mount&gt;/metadata/...</c> and
-/// <c>&lt;mount&gt;/data/...</c>; a destination <c>create</c> and <c>update</c> on <c>&lt;mount&gt;/data/...</c>, plus
+/// <c>&lt;mount&gt;/data/...</c>; a destination <c>create</c> and <c>update</c> on <c>&lt;mount&gt;/data/...</c> where it
+/// writes (under each transform's fixed <c>to</c> prefix, and each origin mount and prefix when unmatched paths keep their path), plus
 /// <c>delete</c> there for <c>delete_mode: soft</c>, or <c>delete</c> on <c>&lt;mount&gt;/metadata/...</c> for <c>destroy</c>.
 /// </summary>
 public sealed class VaultAccessCheck(ReplicationSettings settings, ISyncInfoStore store, IReplicaVaults vaults)
@@ -29,14 +30,31 @@ public sealed class VaultAccessCheck(ReplicationSettings settings, ISyncInfoStor
         foreach (var destination in settings.Destinations)
         {
             var paths = new List<(string Path, string[] Needed)>();
-            foreach (var mount in destination.Mounts)
+            foreach (var probe in DestinationProbes(destination))
             {
-                paths.Add(($"{mount}/data/{ProbeSecret}", destination.DeleteMode == DeleteMode.Soft ? ["create", "update", "delete"] : ["create", "update"]));
-                if (destination.DeleteMode == DeleteMode.Destroy) paths.Add(($"{mount}/metadata/{ProbeSecret}", ["delete"]));
+                paths.Add(($"{probe.Mount}/data/{probe.Path}", destination.DeleteMode == DeleteMode.Soft ? ["create", "update", "delete"] : ["create", "update"]));
+                if (destination.DeleteMode == DeleteMode.Destroy) paths.Add(($"{probe.Mount}/metadata/{probe.Path}", ["delete"]));
             }
             items.AddRange(await CheckVaultAsync($"destination '{destination.Name}'", destination.Name, paths, cancellationToken));
         }
         return new AccessReport(items);
+    }
+
+    /// <summary>
+    /// Where a destination will write, so a least-privilege policy (<c>secret/data/replica-us/*</c>) passes: under each
+    /// transform's fixed start (the whole path for a rule without groups) and, when unmatched paths keep their path,
+    /// under each origin mount and prefix. With none of them under a destination mount, each mount's root.
+    /// </summary>
+    private IReadOnlyList<MountedPath> DestinationProbes(ReplicationDestination destination)
+    {
+        var targets = new List<string>();
+        foreach (var rule in destination.Transforms.Rules)
+            targets.Add(rule.HasGroups ? rule.LiteralPrefix + ProbeSecret : rule.LiteralPrefix);
+        if (destination.Transforms.Unmatched == UnmatchedPaths.Identity)
+            foreach (var mount in settings.Origin.Mounts)
+                targets.Add($"{mount.Mount}/{(mount.Prefix.Length == 0 ? "" : mount.Prefix + "/")}{ProbeSecret}");
+        var probes = targets.Select(t => MountedPath.Split(t, destination.Mounts)).OfType<MountedPath>().Distinct().ToList();
+        return probes.Count > 0 ? probes : destination.Mounts.Select(m => new MountedPath(m, ProbeSecret)).ToList();
     }
 
     private async Task<IEnumerable<AccessCheckItem>> CheckVaultAsync(string role, string name, List<(string Path, string[] Needed)> paths, CancellationToken cancellationToken)
@@ -66,7 +84,7 @@ public sealed class VaultAccessCheck(ReplicationSettings settings, ISyncInfoStor
         var target = $"sync info store ({store.Description})";
         var missing = new List<string>();
         var errors = new List<string>();
-        var generation = SyncInfoJson.NewGeneration();
+        var generation = SyncInfoJson.NewGeneration(DateTimeOffset.UtcNow);
         var bucket = SyncInfoJson.Serialize(SyncBucket.Empty(0));
         var index = new SyncIndex(1, generation, DateTimeOffset.UnixEpoch, [new SyncIndexBucket(0, SyncInfoJson.Hash(bucket), generation, 0)]);
         string? tag = null;

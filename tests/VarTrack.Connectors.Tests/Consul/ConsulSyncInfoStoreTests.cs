@@ -139,7 +139,7 @@ public sealed class ConsulSyncInfoStoreTests : SyncInfoStoreContractTests, IAsyn
     [Fact]
     public async Task A_bucket_over_the_value_limit_is_a_clear_error_naming_the_key()
     {
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => Store.WriteBucketAsync(Owner, "g1", 1, new byte[FakeConsulServer.MaxValueSize + 1]));
+        var error = await Assert.ThrowsAsync<SyncInfoStoreException>(() => Store.WriteBucketAsync(Owner, "g1", 1, new byte[FakeConsulServer.MaxValueSize + 1]));
 
         Assert.StartsWith($"cannot write the sync info bucket 'vartrack/vault-sync/{Owner}/generations/g1/bucket-0001.json': consul refused the value as too large (413: Request body(524289 bytes) too large", error.Message, StringComparison.Ordinal);
         Assert.Contains("kv_max_value_size", error.Message, StringComparison.Ordinal);
@@ -152,11 +152,12 @@ public sealed class ConsulSyncInfoStoreTests : SyncInfoStoreContractTests, IAsyn
         var wrongToken = "wrong-token-" + Guid.NewGuid().ToString("N");
         foreach (var store in new[] { Track(ConsulSyncInfoStore.Create(_server.Address.ToString(), wrongToken)), Track(ConsulSyncInfoStore.Create(_server.Address.ToString())) })
         {
-            var read = await Assert.ThrowsAsync<VarTrackException>(() => store.ReadIndexAsync("o1"));
-            var publish = await Assert.ThrowsAsync<VarTrackException>(() => store.WriteIndexAsync("o1", Bytes("x"), null));
+            var read = await Assert.ThrowsAsync<SyncInfoStoreException>(() => store.ReadIndexAsync("o1"));
+            var publish = await Assert.ThrowsAsync<SyncInfoStoreException>(() => store.WriteIndexAsync("o1", Bytes("x"), null));
 
             Assert.Equal($"cannot read the sync info index 'vartrack/vault-sync/o1/index.json': access refused by consul at {Agent} (403: ACL not found); check the ACL token and its key policy for 'vartrack/vault-sync/'", read.Message);
             Assert.StartsWith("cannot publish the sync info index 'vartrack/vault-sync/o1/index.json': access refused by consul", publish.Message, StringComparison.Ordinal);
+            Assert.True(read.IsAccessDenied && publish.IsAccessDenied);
             Assert.DoesNotContain(wrongToken, read.Message + publish.Message, StringComparison.Ordinal);
             AssertNoToken(read.Message + publish.Message);
         }
@@ -167,7 +168,7 @@ public sealed class ConsulSyncInfoStoreTests : SyncInfoStoreContractTests, IAsyn
     {
         _server.InjectFault("kv/", 500, $"rpc error: token {_token} caused\na failure");
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => Store.ReadBucketAsync(Owner, "g1", 0));
+        var error = await Assert.ThrowsAsync<SyncInfoStoreException>(() => Store.ReadBucketAsync(Owner, "g1", 0));
 
         Assert.Equal($"cannot read the sync info bucket 'vartrack/vault-sync/{Owner}/generations/g1/bucket-0000.json': consul at {Agent} answered 500: rpc error: token *** caused a failure", error.Message);
         AssertNoToken(error.Message);
@@ -192,9 +193,10 @@ public sealed class ConsulSyncInfoStoreTests : SyncInfoStoreContractTests, IAsyn
         })
         {
             var clock = Stopwatch.StartNew();
-            var error = await Assert.ThrowsAsync<VarTrackException>(run);
+            var error = await Assert.ThrowsAsync<SyncInfoStoreException>(run);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"'{expected}' took {clock.Elapsed}");
             Assert.Equal($"{expected}: {reason}", error.Message);
+            Assert.False(error.IsAccessDenied);
             AssertNoToken(error.Message);
         }
     }
@@ -208,7 +210,7 @@ public sealed class ConsulSyncInfoStoreTests : SyncInfoStoreContractTests, IAsyn
         var store = Track(ConsulSyncInfoStore.Create($"http://127.0.0.1:{port}", _token, timeout: TimeSpan.FromSeconds(1)));
 
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => store.ReadIndexAsync("o1"));
+        var error = await Assert.ThrowsAsync<SyncInfoStoreException>(() => store.ReadIndexAsync("o1"));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Equal($"cannot read the sync info index 'vartrack/vault-sync/o1/index.json': timed out after 1 s talking to http://127.0.0.1:{port}", error.Message);

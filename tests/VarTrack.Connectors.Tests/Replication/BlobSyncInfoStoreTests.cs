@@ -83,10 +83,10 @@ public sealed class BlobSyncInfoStoreTests(AzuriteContainer container) : SyncInf
         await indexLease.AcquireAsync(TimeSpan.FromSeconds(15));
         try
         {
-            var delete = await Assert.ThrowsAsync<VarTrackException>(() => Store.DeleteGenerationAsync(Owner, generation));
+            var delete = await Assert.ThrowsAsync<SyncInfoStoreException>(() => Store.DeleteGenerationAsync(Owner, generation));
             Assert.Equal($"cannot delete the sync info blob '{container.Name}/{Owner}/generations/{generation}/bucket-0003.json': storage answered 412 LeaseIdMissing", delete.Message);
 
-            var publish = await Assert.ThrowsAsync<VarTrackException>(() => Store.WriteIndexAsync(Owner, Bytes("next"), tag));
+            var publish = await Assert.ThrowsAsync<SyncInfoStoreException>(() => Store.WriteIndexAsync(Owner, Bytes("next"), tag));
             Assert.Equal($"cannot publish the sync info index '{container.Name}/{Owner}/index.json': storage answered 412 LeaseIdMissing", publish.Message);
             Assert.Equal("index", Text((await Store.ReadIndexAsync(Owner))?.Data));
         }
@@ -207,9 +207,10 @@ public sealed class BlobSyncInfoStoreTests(AzuriteContainer container) : SyncInf
         })
         {
             var clock = Stopwatch.StartNew();
-            var error = await Assert.ThrowsAsync<VarTrackException>(run);
+            var error = await Assert.ThrowsAsync<SyncInfoStoreException>(run);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"'{expected}' took {clock.Elapsed}");
             Assert.Equal($"{expected}: {reason}", error.Message);
+            Assert.False(error.IsAccessDenied);
             AssertNoSecret(error.Message);
         }
     }
@@ -223,11 +224,12 @@ public sealed class BlobSyncInfoStoreTests(AzuriteContainer container) : SyncInf
         Assert.NotEqual(TestServices.AzureStorage, connection);
         var store = BlobSyncInfoStore.Create(connection, container.Name);
 
-        var read = await Assert.ThrowsAsync<VarTrackException>(() => store.ReadIndexAsync(Owner));
-        var publish = await Assert.ThrowsAsync<VarTrackException>(() => store.WriteIndexAsync(Owner, Bytes("x"), null));
+        var read = await Assert.ThrowsAsync<SyncInfoStoreException>(() => store.ReadIndexAsync(Owner));
+        var publish = await Assert.ThrowsAsync<SyncInfoStoreException>(() => store.WriteIndexAsync(Owner, Bytes("x"), null));
 
         Assert.StartsWith($"cannot read the sync info index '{container.Name}/{Owner}/index.json': access refused by the storage account at {AccountEndpoint} (403 ", read.Message, StringComparison.Ordinal);
         Assert.StartsWith($"cannot publish the sync info index '{container.Name}/{Owner}/index.json': access refused by the storage account", publish.Message, StringComparison.Ordinal);
+        Assert.True(read.IsAccessDenied && publish.IsAccessDenied);
         foreach (var message in new[] { read.Message, publish.Message })
         {
             Assert.DoesNotContain(wrongKey, message, StringComparison.Ordinal);
@@ -243,7 +245,7 @@ public sealed class BlobSyncInfoStoreTests(AzuriteContainer container) : SyncInf
         var store = BlobSyncInfoStore.Create($"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;SharedAccessSignature={sas}", "vt-sync-sas");
 
         Assert.Equal($"azure blob container vt-sync-sas at http://127.0.0.1:{port}/devstoreaccount1", store.Description);
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => store.ReadIndexAsync("o1"));
+        var error = await Assert.ThrowsAsync<SyncInfoStoreException>(() => store.ReadIndexAsync("o1"));
         Assert.Contains("connection refused", error.Message, StringComparison.Ordinal);
         AssertNoSecret(error.Message);
         AssertNoSecret(store.Description);

@@ -116,7 +116,7 @@ public sealed class ReplicationDeleteTests
         Assert.Equal(CycleOutcome.Published, result.Origin.Outcome);
         var eu = Assert.Single(result.Destinations);
         Assert.Equal(CycleOutcome.Refused, eu.Outcome);
-        Assert.Equal("destination-eu: refusing to delete 5 of its 20 recorded paths in one cycle: max_delete_ratio 0.1 allows 2; nothing was written " +
+        Assert.Equal("destination-eu: refusing to delete 5 of its 20 active recorded paths in one cycle: max_delete_ratio 0.1 allows 2; nothing was written " +
                      "(check the origin, or raise max_delete_ratio for one cycle)", Assert.Single(eu.Errors));
         Assert.Equal(6, eu.Pending);
         Assert.Equal(0, rig.Destinations["eu"].Deletes);
@@ -126,6 +126,27 @@ public sealed class ReplicationDeleteTests
         var status = (await rig.Status.StatusAsync()).Single(s => s.Owner == "destination-eu");
         Assert.Equal(CycleOutcome.Refused, status.Last.Outcome);
         Assert.False(status.InSync);
+    }
+
+    [Fact]
+    public async Task The_guard_counts_only_active_records_not_those_of_secrets_already_deleted()
+    {
+        await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"));
+        for (var i = 0; i < 20; i++) await rig.WriteAsync("origin", $"secret/app/s{i:D2}", ("value", $"{Secret}-{i}"));
+        // 15 are soft-deleted at the origin before the first cycle: the destination records them as deleted.
+        for (var i = 0; i < 15; i++) await rig.Client("origin").DeleteLatestAsync("secret", $"app/s{i:D2}");
+        var first = Assert.Single((await rig.RunAsync()).Destinations);
+        Assert.Equal((CycleOutcome.Published, 5), (first.Outcome, first.Copied));
+        Assert.Equal(20, (await rig.IndexAsync("destination-eu"))!.PathCount);
+        await rig.Client("origin").DeleteLatestAsync("secret", "app/s15");
+        await rig.Client("origin").DeleteLatestAsync("secret", "app/s16");
+
+        var eu = Assert.Single((await rig.RunAsync()).Destinations);
+
+        // 2 of 20 records would pass 0.1; 2 of the 5 live copies is 40%.
+        Assert.Equal(CycleOutcome.Refused, eu.Outcome);
+        Assert.StartsWith("destination-eu: refusing to delete 2 of its 5 active recorded paths in one cycle: max_delete_ratio 0.1 allows 0;", Assert.Single(eu.Errors));
+        Assert.Equal(0, rig.Destinations["eu"].Deletes);
     }
 
     [Fact]

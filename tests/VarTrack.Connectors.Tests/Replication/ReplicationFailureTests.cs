@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using VarTrack.Connectors.Tests.Workflows;
+using VarTrack.Core.Errors;
 using VarTrack.Core.Replication;
+using VarTrack.Core.Sync;
+using VarTrack.Core.Workflows;
 
 namespace VarTrack.Connectors.Tests.Replication;
 
@@ -233,5 +237,31 @@ public sealed class ReplicationFailureTests
         Assert.Null(await rig.IndexAsync("origin-primary"));
         // Recording the outcome is clean-up, which runs even while the host stops.
         Assert.Equal(CycleOutcome.Stopped, (await rig.Status.LastAsync()).Single().Outcome);
+    }
+    [Fact]
+    public async Task A_lock_that_cannot_be_taken_fails_the_run_is_recorded_and_the_next_run_works()
+    {
+        await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"));
+        await rig.WriteAsync("origin", "secret/stage/app0", ("password", Secret));
+        const string reason = "lock blob 'vartrack-locks/5d1e' for 'vault-replication/destination-eu': storage answered 503 ServerBusy";
+        var broken = new RecordingSteps(new InProcessWorkflowSteps(rig.Table, new BrokenLocks(reason), TimeProvider.System));
+
+        var result = await rig.RunAsync(new ReplicationCycleRequest("no-lock"), broken);
+
+        Assert.Equal(CycleOutcome.Failed, result.Origin.Outcome);
+        Assert.Equal($"origin-primary: cannot take the replication lock; nothing was done: {reason}", Assert.Single(result.Origin.Errors));
+        Assert.Empty(result.Destinations);
+        Assert.Equal(CycleOutcome.Failed, (await rig.Status.LastAsync()).Single().Outcome);
+        Assert.Null(await rig.IndexAsync("origin-primary"));
+
+        var next = await rig.RunAsync();
+        Assert.Equal(CycleOutcome.Published, next.Origin.Outcome);
+        Assert.Equal(1, Assert.Single(next.Destinations).Copied);
+    }
+
+    private sealed class BrokenLocks(string reason) : IDestinationLocks
+    {
+        public Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken = default) =>
+            Task.FromException<IAsyncDisposable>(new VarTrackException(new Problem(reason)));
     }
 }

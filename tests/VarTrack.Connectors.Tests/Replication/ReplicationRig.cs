@@ -37,7 +37,8 @@ public sealed class ReplicationRig : IAsyncDisposable
 
     public InMemoryStateStore State { get; } = new();
 
-    public StateSyncInfoStore Store { get; private set; } = null!;
+    /// <summary>The sync info store the activities use (a <see cref="StateSyncInfoStore"/> over <see cref="State"/> unless replaced by <see cref="UseStore"/>).</summary>
+    public ISyncInfoStore Store { get; private set; } = null!;
 
     public ReplicationStatusStore Status { get; private set; } = null!;
 
@@ -47,7 +48,10 @@ public sealed class ReplicationRig : IAsyncDisposable
 
     public ListLogger<ReplicationActivities> Logs { get; } = new();
 
-    public ActivityTable Table { get; } = new();
+    /// <summary>The clock of the activities and the workflow (the system clock, shiftable to age generations).</summary>
+    public ShiftedClock Clock { get; } = new();
+
+    public ActivityTable Table { get; private set; } = new();
 
     public RecordingSteps Steps { get; private set; } = null!;
 
@@ -98,13 +102,22 @@ public sealed class ReplicationRig : IAsyncDisposable
         Store = new StateSyncInfoStore(State);
         Status = new ReplicationStatusStore(State);
         Vaults = VaultReplicaVaults.Create(Settings, Path.GetTempPath(), new SettingResolver(name => Environment.GetValueOrDefault(name)));
-        new ReplicationActivities(Settings, Vaults, Store, State, Status, TimeProvider.System, Logs).AddTo(Table);
+        new ReplicationActivities(Settings, Vaults, Store, State, Status, Clock, Logs).AddTo(Table);
+        Steps = StepsFor(CancellationToken.None);
+    }
+
+    /// <summary>Runs the activities over another sync info store from now on (a faulty wrapper, or real Blob storage).</summary>
+    public void UseStore(ISyncInfoStore store)
+    {
+        Store = store;
+        Table = new ActivityTable();
+        new ReplicationActivities(Settings, Vaults, Store, State, Status, Clock, Logs).AddTo(Table);
         Steps = StepsFor(CancellationToken.None);
     }
 
     /// <summary>Steps of an in-process host whose shutdown token is <paramref name="host"/>.</summary>
     public RecordingSteps StepsFor(CancellationToken host) =>
-        new(new InProcessWorkflowSteps(Table, new InProcessDestinationLocks(), TimeProvider.System, host));
+        new(new InProcessWorkflowSteps(Table, new InProcessDestinationLocks(), Clock, host));
 
     public async Task<ReplicationCycleResult> RunAsync(ReplicationCycleRequest? request = null, RecordingSteps? steps = null)
     {

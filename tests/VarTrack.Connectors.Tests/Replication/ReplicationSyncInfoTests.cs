@@ -1,3 +1,4 @@
+using VarTrack.Core.State;
 using System.Text;
 using VarTrack.Connectors.Tests.Workflows;
 using VarTrack.Core.Replication;
@@ -54,6 +55,8 @@ public sealed class ReplicationSyncInfoTests
         var orphan = Assert.Single(generations, g => g != good.Generation);
 
         rig.Origin.ClearFaults();
+        // Only a generation older than twice the timeout is an orphan (a younger one may be another cycle's staging).
+        rig.Clock.Shift(TimeSpan.FromMinutes(11));
         var healed = await rig.RunAsync();
 
         Assert.Equal(CycleOutcome.Published, healed.Origin.Outcome);
@@ -138,5 +141,81 @@ public sealed class ReplicationSyncInfoTests
         Assert.Equal("origin-primary: the sync info index of origin-primary in the state store has schema_version 2; this VarTrack reads schema_version 1 (was it written by a newer VarTrack?)",
             Assert.Single(result.Origin.Errors));
         Assert.Equal(newer, await rig.State.ReadAsync("vault-sync/origin-primary/index.2Ejson"));
+    }
+    private static (string A, string B) TwoBuckets(int buckets)
+    {
+        const string a = "secret/app/a";
+        var b = Enumerable.Range(0, 100).Select(i => $"secret/app/b{i}").First(p => SyncInfoJson.BucketOf(p, buckets) != SyncInfoJson.BucketOf(a, buckets));
+        return (a, b);
+    }
+
+    [Fact]
+    public async Task A_clean_up_racing_a_later_publish_keeps_the_buckets_that_publish_staged()
+    {
+        await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"), "  buckets: 4");
+        var (a, b) = TwoBuckets(4);
+        await rig.WriteAsync("origin", a, ("v", "a1"));
+        await rig.WriteAsync("origin", b, ("v", "b1"));
+        await rig.RunAsync();
+
+        // Another process (its own work area, the same sync info) publishes first; its clean-up is held until this
+        // process has staged and published a generation of its own on top.
+        var atCleanUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherStore = new FaultySyncInfoStore(rig.Store)
+        {
+            Before = async operation =>
+            {
+                if (operation != nameof(ISyncInfoStore.ListGenerationsAsync)) return;
+                atCleanUp.TrySetResult();
+                await release.Task;
+            },
+        };
+        var otherTable = new ActivityTable();
+        new ReplicationActivities(rig.Settings, rig.Vaults, otherStore, new InMemoryStateStore(), rig.Status, rig.Clock).AddTo(otherTable);
+        await rig.WriteAsync("origin", a, ("v", "a2"));
+        var other = ReplicationWorkflow.RunAsync(new InProcessWorkflowSteps(otherTable, new InProcessDestinationLocks(), rig.Clock), new ReplicationCycleRequest("other") { OriginOnly = true });
+        await atCleanUp.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await rig.WriteAsync("origin", b, ("v", "b2"));
+        var mine = await rig.RunAsync(new ReplicationCycleRequest("mine") { OriginOnly = true });
+        release.SetResult();
+        var theirs = await other;
+
+        Assert.Equal((CycleOutcome.Published, CycleOutcome.Published), (theirs.Origin.Outcome, mine.Origin.Outcome));
+        var index = (await rig.IndexAsync("origin-primary"))!;
+        Assert.Equal(mine.Origin.Generation, index.Generation);
+        foreach (var entry in index.Buckets)
+            Assert.NotNull(await rig.Store.ReadBucketAsync("origin-primary", entry.Generation, entry.Bucket));
+        var eu = Assert.Single((await rig.RunAsync()).Destinations);
+        Assert.Equal((CycleOutcome.Published, 2), (eu.Outcome, eu.Copied));
+        Assert.Equal(("a2", "b2"), ((await rig.ReadAsync("eu", a))!["v"], (await rig.ReadAsync("eu", b))!["v"]));
+    }
+
+    [Fact]
+    public async Task A_reused_bucket_whose_document_is_gone_is_written_again_by_the_next_publish()
+    {
+        await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"), "  buckets: 4");
+        var (a, b) = TwoBuckets(4);
+        await rig.WriteAsync("origin", a, ("v", "a1"));
+        await rig.WriteAsync("origin", b, ("v", "b1"));
+        await rig.RunAsync();
+        var first = (await rig.IndexAsync("origin-primary"))!;
+        var lost = first.Bucket(SyncInfoJson.BucketOf(a, 4))!;
+        var key = StateKey.Of("vault-sync", "origin-primary", "generations", lost.Generation, SyncInfoLayout.BucketName(lost.Bucket));
+        Assert.NotNull(await rig.State.ReadAsync(key));
+        await rig.State.DeleteAsync(key);
+        await rig.WriteAsync("origin", b, ("v", "b2"));
+
+        var result = await rig.RunAsync();
+
+        Assert.Equal(CycleOutcome.Published, result.Origin.Outcome);
+        var index = (await rig.IndexAsync("origin-primary"))!;
+        Assert.Equal((lost.Hash, result.Origin.Generation), (index.Bucket(lost.Bucket)!.Hash, index.Bucket(lost.Bucket)!.Generation));
+        foreach (var entry in index.Buckets)
+            Assert.NotNull(await rig.Store.ReadBucketAsync("origin-primary", entry.Generation, entry.Bucket));
+        var eu = Assert.Single(result.Destinations);
+        Assert.Equal((CycleOutcome.Published, 1), (eu.Outcome, eu.Copied));
+        Assert.Equal("b2", (await rig.ReadAsync("eu", b))!["v"]);
     }
 }

@@ -89,6 +89,34 @@ public sealed class ReplicationTransformTests
     }
 
     [Fact]
+    public async Task A_rename_through_a_many_to_one_rule_keeps_the_new_copy_instead_of_deleting_it()
+    {
+        await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu", """
+            delete_mode: soft
+            max_delete_ratio: 1
+            unmatched: skip
+            transforms:
+              - match: '^secret/v[12]/(?<app>[^/]+)$'
+                to: 'secret/${app}'
+            """));
+        await rig.WriteAsync("origin", "secret/v1/app", ("v", "from-v1"));
+        Assert.Equal(1, Assert.Single((await rig.RunAsync()).Destinations).Copied);
+        // v1/app is removed entirely (metadata and every version) and v2/app created: both map to secret/app.
+        await rig.Client("origin").DeleteMetadataAsync("secret", "v1/app");
+        await rig.WriteAsync("origin", "secret/v2/app", ("v", "from-v2"));
+
+        var eu = Assert.Single((await rig.RunAsync()).Destinations);
+
+        Assert.Equal((CycleOutcome.Published, 1, 0), (eu.Outcome, eu.Copied, eu.Deleted));
+        Assert.Empty(eu.Errors);
+        Assert.Equal(0, rig.Destinations["eu"].Deletes);
+        Assert.Equal(new Dictionary<string, string> { ["v"] = "from-v2" }, await rig.ReadAsync("eu", "secret/app"));
+        var next = Assert.Single((await rig.RunAsync()).Destinations);
+        Assert.Equal(CycleOutcome.Unchanged, next.Outcome);
+        Assert.Equal("from-v2", (await rig.ReadAsync("eu", "secret/app"))!["v"]);
+    }
+
+    [Fact]
     public async Task A_collision_is_found_over_all_origin_paths_even_when_only_another_bucket_changed()
     {
         await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu", """

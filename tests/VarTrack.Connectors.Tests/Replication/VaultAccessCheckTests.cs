@@ -1,3 +1,4 @@
+using VarTrack.Connectors.Vault;
 using VarTrack.Core.Replication;
 using VarTrack.Core.State;
 
@@ -24,8 +25,8 @@ public sealed class VaultAccessCheckTests
         [
             "secret/metadata/", "secret/metadata/vartrack-access-check", "secret/data/vartrack-access-check",
             "kv/metadata/team/a/", "kv/metadata/team/a/vartrack-access-check", "kv/data/team/a/vartrack-access-check",
-            "secret/data/vartrack-access-check", "kv/data/vartrack-access-check",
-            "secret/data/vartrack-access-check", "secret/metadata/vartrack-access-check", "kv/data/vartrack-access-check", "kv/metadata/vartrack-access-check",
+            "secret/data/vartrack-access-check", "kv/data/team/a/vartrack-access-check",
+            "secret/data/vartrack-access-check", "secret/metadata/vartrack-access-check", "kv/data/team/a/vartrack-access-check", "kv/metadata/team/a/vartrack-access-check",
         ], report.Items.Skip(1).Select(i => i.Path));
         Assert.Empty(await rig.State.ListAsync("vault-sync"));
     }
@@ -48,8 +49,39 @@ public sealed class VaultAccessCheckTests
         [
             $"missing: vault origin 'primary' at {origin}: secret/metadata/: list",
             $"missing: vault destination 'eu' at {eu}: secret/data/vartrack-access-check: delete",
-            $"missing: vault destination 'us' at {us}: kv/metadata/vartrack-access-check: delete",
+            $"missing: vault destination 'us' at {us}: kv/metadata/team/a/vartrack-access-check: delete",
         ], report.Missing.Select(m => m.ToString()));
+    }
+
+    [Fact]
+    public async Task Least_privilege_destination_tokens_pass_when_they_cover_where_the_transforms_and_identity_paths_write()
+    {
+        await using var rig = await ReplicationRig.StartAsync(
+            ReplicationRig.Destination("eu", "delete_mode: soft\nunmatched: skip\ntransforms:\n  - match: '^secret/prod/(?<app>.+)$'\n    to: 'secret/replica-us/${app}'")
+            + ReplicationRig.Destination("asia", "delete_mode: destroy"),
+            "", "[{mount: secret, prefix: prod}]", "eu", "asia");
+        // The README's two-region example: each token may write only where its destination writes.
+        rig.Environment["EU_TOKEN"] = rig.Destinations["eu"].CreateToken(("secret/data/replica-us/*", ["create", "update", "delete"]));
+        rig.Environment["ASIA_TOKEN"] = rig.Destinations["asia"].CreateToken(("secret/data/prod/*", ["create", "update"]), ("secret/metadata/prod/*", ["delete"]));
+
+        var report = await new VaultAccessCheck(rig.Settings, rig.Store, rig.Vaults).RunAsync();
+
+        Assert.True(report.Ok, string.Join("\n", report.Missing));
+        Assert.Equal(
+            ["secret/data/replica-us/vartrack-access-check", "secret/data/prod/vartrack-access-check", "secret/metadata/prod/vartrack-access-check"],
+            report.Items.Where(i => i.Target.StartsWith("vault destination", StringComparison.Ordinal)).Select(i => i.Path));
+
+        await rig.WriteAsync("origin", "secret/prod/app1", ("password", "p1"));
+        var result = await rig.RunAsync();
+        Assert.All(result.Destinations, d => Assert.Equal((CycleOutcome.Published, 1), (d.Outcome, d.Copied)));
+        Assert.Equal("p1", (await rig.ReadAsync("eu", "secret/replica-us/app1"))!["password"]);
+
+        // A token limited to another prefix is still reported, at the path the transform writes to.
+        rig.Environment["EU_TOKEN"] = rig.Destinations["eu"].CreateToken(("secret/data/other/*", ["create", "update", "delete"]));
+        // The rig's clients are made once, so the new token needs new clients.
+        using var vaults = VaultReplicaVaults.Create(rig.Settings, Path.GetTempPath(), new VarTrack.Core.Config.SettingResolver(name => rig.Environment.GetValueOrDefault(name)));
+        var denied = await new VaultAccessCheck(rig.Settings, rig.Store, vaults).RunAsync();
+        Assert.Equal("secret/data/replica-us/vartrack-access-check", Assert.Single(denied.Missing).Path);
     }
 
     [Fact]
@@ -60,7 +92,7 @@ public sealed class VaultAccessCheckTests
 
         var report = await new VaultAccessCheck(rig.Settings, rig.Store, rig.Vaults).RunAsync();
 
-        Assert.Equal(["secret/data/vartrack-access-check", "kv/data/vartrack-access-check"], report.Missing.Select(m => m.Path));
+        Assert.Equal(["secret/data/vartrack-access-check", "kv/data/team/a/vartrack-access-check"], report.Missing.Select(m => m.Path));
         Assert.All(report.Missing, missing =>
         {
             Assert.Equal("vault destination 'eu'", missing.Target);

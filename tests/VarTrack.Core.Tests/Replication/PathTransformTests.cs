@@ -18,8 +18,24 @@ public sealed class PathTransformTests
         Assert.Equal("kv/x-$-y", Rule("^secret/(.+)/(.+)$", "kv/${1}-$$-${2}").Apply("secret/x/y"));
         Assert.Equal("kv/a$b", Rule("^secret/(?<n>.+)$", "kv/a$b").Apply("secret/z"));
         Assert.Null(Rule("^secret/stage/", "x").Apply("secret/prod/a"));
-        // The rule gives the whole destination path, whatever part of the origin path the expression matched.
-        Assert.Equal("fixed/path", Rule("stage", "fixed/path").Apply("secret/stage/a"));
+        // The rule gives the whole destination path for a whole origin path: an expression matching only a part of it does not match.
+        Assert.Null(Rule("stage", "fixed/path").Apply("secret/stage/a"));
+        Assert.Equal("fixed/path", Rule("secret/stage/.*", "fixed/path").Apply("secret/stage/a"));
+    }
+
+    [Fact]
+    public void Every_rule_is_anchored_so_a_deeper_path_is_unmatched_instead_of_losing_its_rest()
+    {
+        var rule = Rule("secret/stage/(?<app>[^/]+)", "secret/eu/${app}");
+
+        Assert.Equal("secret/eu/a", rule.Apply("secret/stage/a"));
+        Assert.Null(rule.Apply("secret/stage/a/b"));
+        Assert.Null(rule.Apply("x/secret/stage/a"));
+        Assert.Null(new PathTransformRules([rule], UnmatchedPaths.Skip).Map("secret/stage/a/b"));
+        Assert.Equal("secret/stage/a/b", new PathTransformRules([rule], UnmatchedPaths.Identity).Map("secret/stage/a/b"));
+        // Alternatives stay whole under the anchor, and explicit ^...$ still work.
+        Assert.Null(Rule("secret/a|secret/b", "x").Apply("secret/bc"));
+        Assert.Equal("x", Rule("^secret/a$", "x").Apply("secret/a"));
     }
 
     [Fact]
