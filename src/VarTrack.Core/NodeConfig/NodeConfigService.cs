@@ -74,8 +74,9 @@ public sealed class NodeConfigService
             case MaterializationReady ready:
                 if (ready.FilesFor(identifier) is not { } files)
                     return Missing(identifier, ready.MissingReasons.GetValueOrDefault(identifier) ?? $"the materializer made no files for node '{identifier}'");
-                _logger.LogInformation("Node {Identifier} fetched {Count} files of snapshot {Snapshot}", identifier, files.Count, snapshot.Hash[..12]);
-                return new NodeAnswer(200, new NodeConfigPayload(NodeContract.SchemaVersion, identifier, snapshot.Hash, files.Select(NodeFile.From).ToList()));
+                var made = ready.Snapshot ?? snapshot.Hash;
+                _logger.LogInformation("Node {Identifier} fetched {Count} files of snapshot {Snapshot}", identifier, files.Count, made[..12]);
+                return new NodeAnswer(200, new NodeConfigPayload(NodeContract.SchemaVersion, identifier, made, files.Select(NodeFile.From).ToList()));
             default:
                 throw new InvalidOperationException("the materializer returned an unknown result");
         }

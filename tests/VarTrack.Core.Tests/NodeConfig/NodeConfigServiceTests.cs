@@ -78,6 +78,34 @@ public sealed class NodeConfigServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_min_nodes_the_membership_is_fixed_when_first_ready_so_every_node_and_instance_sees_one_peer_list()
+    {
+        var service = Service();
+        await Register(service, "node-1");
+        await Register(service, "node-2");
+        var first = JsonSerializer.Deserialize<NodeConfigPayload>((await Config(service, "node-1")).ToJson(), StateJson.Options)!;
+        Assert.Equal("node-1\nnode-2\n", first.Files[1].Content);
+
+        await Register(service, "node-3");
+        var late = await Config(service, "node-3");
+        Assert.Equal((404, "missing"), (late.StatusCode, Body(late).GetProperty("error").GetString()));
+        Assert.Matches(@"^node 'node-3' will never get config: node 'node-3' is not a member: the membership of this deployment was fixed at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 with 2 nodes \(start a new membership with a new 'deployment' name\)$",
+            Body(late).GetProperty("message").GetString());
+
+        // node-2 asks after node-3 registered, on this instance and on a fresh one (own cache) over the same state.
+        foreach (var instance in new[] { service, Service() })
+        {
+            var second = JsonSerializer.Deserialize<NodeConfigPayload>((await Config(instance, "node-2")).ToJson(), StateJson.Options)!;
+            Assert.Equal((first.Snapshot, first.Files[1].Content, first.Files[1].Sha256), (second.Snapshot, second.Files[1].Content, second.Files[1].Sha256));
+            Assert.Equal(404, (await Config(instance, "node-3")).StatusCode);
+        }
+        var list = Body(await service.ListAsync($"Bearer {Bootstrap}", null, default));
+        Assert.Equal(["node-1:ready", "node-2:ready", "node-3:missing"], list.GetProperty("nodes").EnumerateArray().Select(n => $"{n.GetProperty("identifier").GetString()}:{n.GetProperty("state").GetString()}"));
+        // One persisted payload for the fixed list, however many snapshots were asked for.
+        Assert.Single(await _state.ListAsync("node-artifacts"));
+    }
+
+    [Fact]
     public async Task An_unregistered_node_is_told_to_wait_and_re_registering_updates_but_keeps_the_first_time()
     {
         var service = Service();
