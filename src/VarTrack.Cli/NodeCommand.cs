@@ -62,6 +62,11 @@ internal static class NodeCommand
                 await error.WriteLineAsync($"error: {ex.Message}");
                 return ex.ExitCode;
             }
+            catch (NodeFileWriteException ex)
+            {
+                await error.WriteLineAsync($"error: writing the files failed ({ex.Message}) and {ex.Unrestored.Count} could not be restored: {string.Join("; ", ex.Unrestored)}; the next run retries the rollback");
+                return ExitCodes.Failure;
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"error: writing the files failed, nothing was left changed: {ex.Message}");

@@ -20,6 +20,8 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(request.Timeout);
+        // A run killed while writing left a journal: finish or undo it before anything else, so the tree is consistent.
+        if (new NodeFileWriter(request.Root).Recover() is { } recovered) await output.WriteLineAsync(recovered);
         using var client = new NodeFetchClient(request.Server, request.Token, handler);
         string last = "no answer yet";
         try
