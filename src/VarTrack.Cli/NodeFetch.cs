@@ -66,6 +66,13 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
             var answer = await client.ConfigAsync(request.Identifier, ct);
             if (answer.Status == 200) return Parse(answer.Body);
             Stop(answer, "fetching config");
+            if (answer.Status == NodeContract.NotReadyStatus && answer.Error == NodeContract.NotRegisteredError)
+            {
+                // The server lost this node's registration (or never kept it): waiting would never end, register again.
+                // Then wait as asked, so a server that keeps forgetting is not hammered.
+                await output.WriteLineAsync($"the server does not know node '{request.Identifier}' ({answer.Message}); registering again");
+                await RegisterAsync(client, ct);
+            }
             var reason = answer.Status == NodeContract.NotReadyStatus ? $"not ready: {answer.Message}" : Describe(answer);
             last(reason);
             await WaitAsync(answer, attempt, reason, ct);

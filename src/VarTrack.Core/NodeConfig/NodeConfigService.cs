@@ -63,8 +63,11 @@ public sealed class NodeConfigService
         var identifier = request.Identifier!;
         if (!caller.MayActAs(identifier)) return IdentityMismatch();
 
+        // An identifier outside an explicit list never gets config, registered or not: say so before anything else.
+        if (_settings.Materializer.Identifiers is { } expected && !expected.Contains(identifier, StringComparer.Ordinal))
+            return Missing(identifier, $"node '{identifier}' is not one of the expected identifiers");
         var snapshot = new NodeSnapshot(await _registry.ListAsync(cancellationToken));
-        if (snapshot.Find(identifier) is null) return NotReady($"node '{identifier}' is not registered yet; register it first");
+        if (snapshot.Find(identifier) is null) return NotRegistered(identifier);
         switch (await MaterializeAsync(snapshot, cancellationToken))
         {
             case MaterializationNotReady notReady:
@@ -147,6 +150,10 @@ public sealed class NodeConfigService
     }
 
     private NodeAnswer NotReady(string reason) => new(NodeContract.NotReadyStatus, new NodeError("not_ready", reason)) { RetryAfterSeconds = RetryAfterSeconds };
+
+    /// <summary>425 with its own code: a client that registered and gets this lost its registration and registers again.</summary>
+    private NodeAnswer NotRegistered(string identifier) =>
+        new(NodeContract.NotReadyStatus, new NodeError(NodeContract.NotRegisteredError, $"node '{identifier}' is not registered; register it first")) { RetryAfterSeconds = RetryAfterSeconds };
 
     private static NodeAnswer Missing(string identifier, string reason) =>
         NodeAnswer.Error(404, "missing", $"node '{identifier}' will never get config: {reason}");

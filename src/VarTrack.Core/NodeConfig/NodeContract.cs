@@ -18,4 +18,7 @@ public static class NodeContract
 
     /// <summary>The HTTP status for "not ready yet, poll again" (RFC 8470 Too Early).</summary>
     public const int NotReadyStatus = 425;
+
+    /// <summary>The error code of a 425 for a node that is not registered (never registered, or its registration was lost): register again, then poll.</summary>
+    public const string NotRegisteredError = "not_registered";
 }

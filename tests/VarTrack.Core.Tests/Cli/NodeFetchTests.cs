@@ -179,6 +179,18 @@ public sealed class NodeFetchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_whose_registration_was_lost_registers_again_instead_of_polling_until_the_timeout()
+    {
+        using var server = new NodeTestServer(Template(minNodes: 1)) { ForgetRegistrations = 1 };
+
+        var (code, output, error) = await Fetch(server, "node-1", Routes);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("the server does not know node 'node-1' (node 'node-1' is not registered; register it first); registering again", output, StringComparison.Ordinal);
+        Assert.Equal([NodeContract.RegisterRoute, NodeContract.ConfigRoute, NodeContract.RegisterRoute, NodeContract.ConfigRoute], server.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_retried_until_the_timeout()
     {
         var output = new StringWriter();

@@ -111,7 +111,8 @@ public sealed class NodeConfigServiceTests : IDisposable
         var service = Service();
         var unknown = await Config(service, "node-9");
         Assert.Equal(425, unknown.StatusCode);
-        Assert.Equal("node 'node-9' is not registered yet; register it first", Body(unknown).GetProperty("message").GetString());
+        Assert.Equal(("not_registered", "node 'node-9' is not registered; register it first"), (Body(unknown).GetProperty("error").GetString(), Body(unknown).GetProperty("message").GetString()));
+        Assert.Equal(3, unknown.RetryAfterSeconds);
 
         await Register(service, "node-1", "10.0.0.1");
         var first = await new StateNodeRegistry(_state, "test").GetAsync("node-1");
@@ -119,6 +120,20 @@ public sealed class NodeConfigServiceTests : IDisposable
         var second = (await new StateNodeRegistry(_state, "test").GetAsync("node-1"))!;
         Assert.Equal(("2001:db8::1", "b", first!.RegisteredAt), (second.Address, second.Metadata.GetProperty("zone").GetString(), second.RegisteredAt));
         Assert.Single(await new StateNodeRegistry(_state, "test").ListAsync());
+    }
+
+    [Fact]
+    public async Task An_identifier_outside_the_expected_list_gets_404_at_once_even_before_it_registers()
+    {
+        var settings = new NodeSettings(new NodeTokenSettings { Bootstrap = new SettingValue(Bootstrap, default) },
+            new NodeMaterializerSettings(NodeMaterializerType.Precomputed, new NodeSourceSettings { Folder = _folder }) { Identifiers = ["node-1", "node-2"] });
+        var service = new NodeConfigService(settings, new StateNodeRegistry(_state, "test"), NodeMaterializers.Create(settings, null, _state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System);
+
+        var stranger = await Config(service, "node-9");
+        Assert.Equal((404, "missing", "node 'node-9' will never get config: node 'node-9' is not one of the expected identifiers"),
+            (stranger.StatusCode, Body(stranger).GetProperty("error").GetString(), Body(stranger).GetProperty("message").GetString()));
+        Assert.Equal((425, "not_registered"), ((await Config(service, "node-1")).StatusCode, Body(await Config(service, "node-1")).GetProperty("error").GetString()));
     }
 
     [Fact]
