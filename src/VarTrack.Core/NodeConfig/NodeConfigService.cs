@@ -48,7 +48,10 @@ public sealed class NodeConfigService
         if (!caller.MayActAs(request.Identifier!)) return IdentityMismatch();
 
         var metadata = request.Metadata is { ValueKind: not JsonValueKind.Undefined } given ? given : EmptyObject;
-        var stored = await _registry.RegisterAsync(request.Identifier!, request.Address!, metadata, _time.GetUtcNow(), cancellationToken);
+        var size = JsonSerializer.SerializeToUtf8Bytes(metadata).Length;
+        if (size > NodeContract.MaxMetadataBytes)
+            return NodeAnswer.Error(400, "metadata_too_large", $"'metadata' is {size} bytes as compact JSON; at most {NodeContract.MaxMetadataBytes} are kept");
+        var stored = await Registry(() => _registry.RegisterAsync(request.Identifier!, request.Address!, metadata, _time.GetUtcNow(), cancellationToken));
         _logger.LogInformation("Node {Identifier} registered with address {Address} in deployment {Deployment}", stored.Identifier, stored.Address, _settings.Deployment);
         return new NodeAnswer(202, new NodeRegistered(NodeContract.SchemaVersion, stored.Identifier, stored.RegisteredAt, stored.UpdatedAt));
     });
@@ -66,7 +69,7 @@ public sealed class NodeConfigService
         // An identifier outside an explicit list never gets config, registered or not: say so before anything else.
         if (_settings.Materializer.Identifiers is { } expected && !expected.Contains(identifier, StringComparer.Ordinal))
             return Missing(identifier, $"node '{identifier}' is not one of the expected identifiers");
-        var snapshot = new NodeSnapshot(await _registry.ListAsync(cancellationToken));
+        var snapshot = new NodeSnapshot(await Registry(() => _registry.ListAsync(cancellationToken)));
         if (snapshot.Find(identifier) is null) return NotRegistered(identifier);
         switch (await MaterializeAsync(snapshot, cancellationToken))
         {
@@ -90,7 +93,7 @@ public sealed class NodeConfigService
     {
         if (!await _access.IsAdminAsync(authorization, hostAdminToken, cancellationToken))
             return NodeAnswer.Error(401, "unauthorized", "listing nodes needs the bootstrap token or the server's API token as a bearer token");
-        var snapshot = new NodeSnapshot(await _registry.ListAsync(cancellationToken));
+        var snapshot = new NodeSnapshot(await Registry(() => _registry.ListAsync(cancellationToken)));
         string state;
         string? reason = null;
         Func<NodeRegistration, (string, string?)> each;
@@ -142,12 +145,31 @@ public sealed class NodeConfigService
             var correlation = Guid.NewGuid().ToString("N")[..16];
             _logger.LogError(ex, "Node route {Route} failed (correlation id {CorrelationId})", route, correlation);
             // Problems name settings, templates and paths, never values; any other exception stays in the log only.
-            var answer = ex is VarTrackException known
-                ? new NodeError("materialization_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})")
-                : new NodeError("internal_error", $"the node config service failed; the server log has the details under correlation id {correlation}");
+            var answer = ex switch
+            {
+                RegistryFailure { InnerException: VarTrackException known } => new NodeError("registry_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})"),
+                RegistryFailure => new NodeError("registry_failed", $"the node registry ({_registry.Description}) failed; the server log has the details under correlation id {correlation}"),
+                VarTrackException known => new NodeError("materialization_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})"),
+                _ => new NodeError("internal_error", $"the node config service failed; the server log has the details under correlation id {correlation}"),
+            };
             return new NodeAnswer(500, answer with { CorrelationId = correlation });
         }
     }
+
+    /// <summary>Marks a registry failure so it is answered as one (registry_failed), not as a materialization failure.</summary>
+    private static async Task<T> Registry<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new RegistryFailure(ex);
+        }
+    }
+
+    private sealed class RegistryFailure(Exception inner) : Exception(inner.Message, inner);
 
     private NodeAnswer NotReady(string reason) => new(NodeContract.NotReadyStatus, new NodeError("not_ready", reason)) { RetryAfterSeconds = RetryAfterSeconds };
 

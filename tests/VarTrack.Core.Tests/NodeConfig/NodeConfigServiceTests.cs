@@ -206,6 +206,50 @@ public sealed class NodeConfigServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Metadata_over_the_documented_limit_is_refused_before_it_is_stored()
+    {
+        var service = Service();
+        // The limit is in bytes of the compact JSON as stored ({"x":"..."} is 8 bytes around the text), where a
+        // non-ASCII character is escaped as \uXXXX: 6 bytes.
+        var atLimit = new { x = new string('é', (NodeContract.MaxMetadataBytes - 8) / 6) };
+        Assert.Equal(202, (await Register(service, "node-1", metadata: atLimit)).StatusCode);
+
+        var answer = await Register(service, "node-2", metadata: new { x = new string('a', NodeContract.MaxMetadataBytes) });
+
+        Assert.Equal((400, "metadata_too_large"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+        Assert.Equal($"'metadata' is {NodeContract.MaxMetadataBytes + 8} bytes as compact JSON; at most 16384 are kept", Body(answer).GetProperty("message").GetString());
+        Assert.Null(await new StateNodeRegistry(_state, "test").GetAsync("node-2"));
+    }
+
+    [Fact]
+    public async Task A_registry_failure_has_its_own_error_code()
+    {
+        var settings = new NodeSettings(new NodeTokenSettings { Bootstrap = new SettingValue(Bootstrap, default) },
+            new NodeMaterializerSettings(NodeMaterializerType.Precomputed, new NodeSourceSettings { Folder = _folder }) { MinNodes = 1 });
+        var service = new NodeConfigService(settings, new BrokenRegistry(), NodeMaterializers.Create(settings, null, _state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System, _log);
+
+        foreach (var answer in new[] { await Register(service, "node-1"), await Config(service, "node-1") })
+        {
+            Assert.Equal((500, "registry_failed"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+            Assert.StartsWith("Azure Table 't' (partition 'test'): cannot list nodes: cannot reach http://127.0.0.1:1 (correlation id ", Body(answer).GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class BrokenRegistry : INodeRegistry
+    {
+        public string Description => "Azure Table 't' (partition 'test')";
+
+        private static Exception Down() => new Errors.VarTrackException(new Errors.Problem("Azure Table 't' (partition 'test'): cannot list nodes: cannot reach http://127.0.0.1:1"));
+
+        public Task<NodeRegistration> RegisterAsync(string identifier, string address, JsonElement metadata, DateTimeOffset now, CancellationToken cancellationToken = default) => throw Down();
+
+        public Task<NodeRegistration?> GetAsync(string identifier, CancellationToken cancellationToken = default) => throw Down();
+
+        public Task<IReadOnlyList<NodeRegistration>> ListAsync(CancellationToken cancellationToken = default) => throw Down();
+    }
+
+    [Fact]
     public async Task A_materializer_producing_a_path_that_escapes_is_refused_with_a_correlation_id()
     {
         var evil = new FixedMaterializer(new MaterializationReady(
