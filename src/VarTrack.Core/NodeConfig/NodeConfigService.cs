@@ -39,7 +39,7 @@ public sealed class NodeConfigService
     /// <summary><c>POST /api/nodes/register</c>: 202 with the stored registration; re-registering updates it.</summary>
     public Task<NodeAnswer> RegisterAsync(string? authorization, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => GuardAsync("register", async () =>
     {
-        var caller = await _access.AuthenticateAsync(authorization, cancellationToken);
+        var caller = await Tokens(() => _access.AuthenticateAsync(authorization, cancellationToken));
         if (caller is null) return Unauthorized();
         if (Parse<NodeRegisterRequest>(body, out var request) is { } malformed) return malformed;
         if ((CheckVersion(request.SchemaVersion) ?? CheckIdentifier(request.Identifier)) is { } bad) return bad;
@@ -59,7 +59,7 @@ public sealed class NodeConfigService
     /// <summary><c>POST /api/nodes/config</c>: 200 with the node's files then the shared ones, 425 not ready, 404 missing.</summary>
     public Task<NodeAnswer> ConfigAsync(string? authorization, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => GuardAsync("config", async () =>
     {
-        var caller = await _access.AuthenticateAsync(authorization, cancellationToken);
+        var caller = await Tokens(() => _access.AuthenticateAsync(authorization, cancellationToken));
         if (caller is null) return Unauthorized();
         if (Parse<NodeConfigRequest>(body, out var request) is { } malformed) return malformed;
         if ((CheckVersion(request.SchemaVersion) ?? CheckIdentifier(request.Identifier)) is { } bad) return bad;
@@ -91,7 +91,7 @@ public sealed class NodeConfigService
     /// <summary><c>GET /api/nodes</c> (admin: the bootstrap token or the host's API token): registrations and readiness, never file contents.</summary>
     public Task<NodeAnswer> ListAsync(string? authorization, string? hostAdminToken, CancellationToken cancellationToken) => GuardAsync("list", async () =>
     {
-        if (!await _access.IsAdminAsync(authorization, hostAdminToken, cancellationToken))
+        if (!await Tokens(() => _access.IsAdminAsync(authorization, hostAdminToken, cancellationToken)))
             return NodeAnswer.Error(401, "unauthorized", "listing nodes needs the bootstrap token or the server's API token as a bearer token");
         var snapshot = new NodeSnapshot(await Registry(() => _registry.ListAsync(cancellationToken)));
         string state;
@@ -147,6 +147,8 @@ public sealed class NodeConfigService
             // Problems name settings, templates and paths, never values; any other exception stays in the log only.
             var answer = ex switch
             {
+                // The caller is not authenticated yet: the problem (it names variables and secret paths) stays in the log.
+                TokenFailure => new NodeError("internal_error", $"the server cannot check tokens; the server log has the details under correlation id {correlation}"),
                 RegistryFailure { InnerException: VarTrackException known } => new NodeError("registry_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})"),
                 RegistryFailure => new NodeError("registry_failed", $"the node registry ({_registry.Description}) failed; the server log has the details under correlation id {correlation}"),
                 VarTrackException known => new NodeError("materialization_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})"),
@@ -170,6 +172,21 @@ public sealed class NodeConfigService
     }
 
     private sealed class RegistryFailure(Exception inner) : Exception(inner.Message, inner);
+
+    /// <summary>Marks a failure to resolve the token settings, which happens before the caller is known.</summary>
+    private static async Task<T> Tokens<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new TokenFailure(ex);
+        }
+    }
+
+    private sealed class TokenFailure(Exception inner) : Exception(inner.Message, inner);
 
     private NodeAnswer NotReady(string reason) => new(NodeContract.NotReadyStatus, new NodeError("not_ready", reason)) { RetryAfterSeconds = RetryAfterSeconds };
 

@@ -176,12 +176,17 @@ public sealed class NodeConfigServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_token_variable_that_is_not_set_is_a_500_naming_the_setting()
+    public async Task A_token_variable_that_is_not_set_is_a_generic_500_for_the_caller_and_named_in_the_log_only()
     {
-        var tokens = new NodeTokenSettings { Bootstrap = new SettingValue("${NODE_TOKEN_UNSET}", default) };
-        var answer = await Register(Service(tokens), "node-1");
-        Assert.Equal(500, answer.StatusCode);
-        Assert.Contains("'bootstrap' of 'tokens' of 'nodes' uses ${NODE_TOKEN_UNSET}, but the environment variable NODE_TOKEN_UNSET is not set", Body(answer).GetProperty("message").GetString(), StringComparison.Ordinal);
+        var tokens = new NodeTokenSettings { Bootstrap = new SettingValue("${NODE_TOKEN_UNSET}", default), PerNode = new Dictionary<string, SettingValue> { ["n1"] = new("@secret(kv/nodes#n1)", default) } };
+        var service = Service(tokens);
+        foreach (var answer in new[] { await Register(service, "node-1", token: "anything"), await Config(service, "node-1", token: "anything"), await service.ListAsync("Bearer anything", "api", default) })
+        {
+            Assert.Equal((500, "internal_error"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+            var correlation = Body(answer).GetProperty("correlation_id").GetString()!;
+            Assert.Equal($"the server cannot check tokens; the server log has the details under correlation id {correlation}", Body(answer).GetProperty("message").GetString());
+            Assert.Contains(_log.Lines, l => l.Contains(correlation, StringComparison.Ordinal) && l.Contains("'bootstrap' of 'tokens' of 'nodes' uses ${NODE_TOKEN_UNSET}, but the environment variable NODE_TOKEN_UNSET is not set", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
