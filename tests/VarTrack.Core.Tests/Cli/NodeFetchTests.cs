@@ -217,6 +217,17 @@ public sealed class NodeFetchTests : IDisposable
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Allowing_unrouted_files_needs_an_explicit_root()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await VtApp.RunAsync(["node", "fetch", "--server", "http://127.0.0.1:1", "--id", "n1", "--token", "t", "--allow-unrouted"], output, error, _root);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal("error: --allow-unrouted needs an explicit --root: the server would otherwise choose paths under /\n", error.ToString().Replace("\r", ""));
+        Assert.Empty(output.ToString());
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
