@@ -51,6 +51,10 @@ internal sealed class NodeFileWriter(string root)
                 throw Refused($"'{seen[destination]}' and '{payloadPath}' would both be written to {destination}");
             planned.Add(new PlannedFile(payloadPath, destination, content, mode));
         }
+        // A file cannot be where another file needs a folder: refuse now rather than fail half way through the renames.
+        foreach (var parent in planned)
+            if (planned.FirstOrDefault(other => other.Destination.StartsWith(parent.Destination + Path.DirectorySeparatorChar, StringComparison.Ordinal)) is { } child)
+                throw Refused($"'{parent.PayloadPath}' would be written to {parent.Destination}, the folder '{child.PayloadPath}' needs ({child.Destination})");
         return planned;
     }
 

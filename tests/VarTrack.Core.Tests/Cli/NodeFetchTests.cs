@@ -137,6 +137,18 @@ public sealed class NodeFetchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_destination_that_is_the_folder_of_another_is_refused_before_anything_is_written()
+    {
+        using var server = new NodeTestServer(Template(minNodes: 1));
+
+        var (code, _, error) = await Fetch(server, "node-1", "--route", "/config.yaml=/etc/app/conf", "--route", "node.env=/etc/app/conf/", "--route", "shared/*=/etc/app/shared/");
+
+        Assert.Equal(ExitCodes.NodeRefused, code);
+        Assert.Equal($"error: refused: 'config.yaml' would be written to {_root}/etc/app/conf, the folder 'node.env' needs ({_root}/etc/app/conf/node.env); nothing was written\n", error.Replace("\r", ""));
+        Assert.Empty(Tree());
+    }
+
+    [Fact]
     public async Task A_failure_while_staging_leaves_the_tree_as_it_was()
     {
         using var server = new NodeTestServer(Template(minNodes: 1));

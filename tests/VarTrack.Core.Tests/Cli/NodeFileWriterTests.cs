@@ -61,6 +61,31 @@ public sealed class NodeFileWriterTests : IDisposable
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(_root, "etc/app/secret.yaml")));
     }
 
+    [Fact]
+    public void A_restore_that_fails_names_what_it_left_changed_and_keeps_the_journal_for_the_next_run()
+    {
+        var secret = Path.Combine(_root, "etc/app/secret.yaml");
+        var writer = new NodeFileWriter(_root)
+        {
+            AfterStep = (step, n) =>
+            {
+                if (step != "renamed" || n != 2) return;
+                // Something (not vt) puts a folder where the secret was: its backup cannot be moved back.
+                File.Delete(secret);
+                Directory.CreateDirectory(Path.Combine(secret, "x"));
+                throw new IOException("disk full");
+            },
+        };
+
+        var ex = Assert.Throws<NodeFileWriteException>(() => writer.Write(Plan(writer)));
+
+        Assert.Equal("disk full", ex.Message);
+        Assert.StartsWith($"{secret} (", Assert.Single(ex.Unrestored), StringComparison.Ordinal);
+        Assert.True(File.Exists(writer.JournalPath));
+        // The others were restored.
+        Assert.Equal("etc/app/app.conf -> real.conf", Tree().Single(e => e.StartsWith("etc/app/app.conf", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
