@@ -148,7 +148,7 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
                 throw Refused($"'{file.Path}': {ex.Message}");
             }
             if (!string.Equals(NodeFile.HashOf(content), file.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw Refused($"the SHA-256 of '{file.Path}' does not match its content (damaged or altered in transit)");
+                throw Refused($"the SHA-256 of '{file.Path}' does not match its content: corrupted in transit (use https: the digest detects corruption, not tampering)");
             if (file.Mode is not null && !NodeArtifactCheck.IsMode(file.Mode))
                 throw Refused($"'{file.Path}' has mode '{Printable(file.Mode)}'; only octal permission bits (e.g. 0600) are accepted");
             var (route, destination) = NodeFileRoute.Find(request.Routes, file.Path);

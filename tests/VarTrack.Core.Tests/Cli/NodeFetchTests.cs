@@ -101,7 +101,7 @@ public sealed class NodeFetchTests : IDisposable
         var (code, _, error) = await Fetch(server, "node-1", Routes);
 
         Assert.Equal(ExitCodes.NodeRefused, code);
-        Assert.Equal("error: refused: the SHA-256 of 'node.env' does not match its content (damaged or altered in transit); nothing was written\n", error.Replace("\r", ""));
+        Assert.Equal("error: refused: the SHA-256 of 'node.env' does not match its content: corrupted in transit (use https: the digest detects corruption, not tampering); nothing was written\n", error.Replace("\r", ""));
         Assert.Equal(["etc", "etc/app", "etc/app/config.yaml"], Tree());
         Assert.Equal("old", File.ReadAllText(Path.Combine(_root, "etc/app/config.yaml")));
     }
