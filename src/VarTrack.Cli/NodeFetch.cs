@@ -137,7 +137,7 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
             if (file?.Path is null || file.Content is null || file.Sha256 is null || file.Encoding is null)
                 throw Refused("a file of the payload lacks path, content, encoding or sha256");
             if (NodeFilePath.Normalize(file.Path, out var problem) is not { } normal || normal != file.Path)
-                throw Refused($"payload path '{Printable(file.Path)}' {problem ?? "is not normalised"}");
+                throw Refused($"payload path '{NodeFilePath.Printable(file.Path)}' {problem ?? "is not normalised"}");
             byte[] content;
             try
             {
@@ -150,7 +150,7 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
             if (!string.Equals(NodeFile.HashOf(content), file.Sha256, StringComparison.OrdinalIgnoreCase))
                 throw Refused($"the SHA-256 of '{file.Path}' does not match its content: corrupted in transit (use https: the digest detects corruption, not tampering)");
             if (file.Mode is not null && !NodeArtifactCheck.IsMode(file.Mode))
-                throw Refused($"'{file.Path}' has mode '{Printable(file.Mode)}'; only octal permission bits (e.g. 0600) are accepted");
+                throw Refused($"'{file.Path}' has mode '{NodeFilePath.Printable(file.Mode)}'; only octal permission bits (e.g. 0600) are accepted");
             var (route, destination) = NodeFileRoute.Find(request.Routes, file.Path);
             if (route is null)
             {
@@ -173,6 +173,4 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
         : $"{answer.Status} {answer.Error ?? "error"}: {answer.Message}";
 
     private static NodeFetchException Refused(string message) => new($"refused: {message}; nothing was written", ExitCodes.NodeRefused);
-
-    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(200).ToArray());
 }

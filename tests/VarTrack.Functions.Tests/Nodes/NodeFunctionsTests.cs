@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using VarTrack.Core.Config;
 using VarTrack.Core.NodeConfig;
 using VarTrack.Core.State;
@@ -26,8 +27,8 @@ public sealed class NodeFunctionsTests : IDisposable
                 NodeFiles = new Dictionary<string, string> { ["node.conf"] = "node.tmpl" },
             }) { RetryAfter = TimeSpan.FromSeconds(4) };
         var state = new InMemoryStateStore();
-        _functions = new NodeFunctions(new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
-            new NodeAccess(settings.Tokens, new SettingResolver()), new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero))));
+        _functions = new NodeFunctions(new ServiceCollection().AddSingleton(new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero)))).BuildServiceProvider());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -84,9 +85,26 @@ public sealed class NodeFunctionsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_service_that_cannot_be_created_is_a_json_500_with_a_correlation_id()
+    {
+        var broken = new NodeFunctions(new ServiceCollection()
+            .AddSingleton<INodeRegistry>(_ => throw new InvalidOperationException("connection string AccountKey=abc is malformed"))
+            .AddSingleton(sp => new NodeConfigService(null!, sp.GetRequiredService<INodeRegistry>(), null!, null!, TimeProvider.System))
+            .BuildServiceProvider());
+
+        foreach (var result in new[] { await broken.RegisterAsync(Request("POST", new { identifier = "node-1", address = "a" }), default), await broken.ListAsync(Request("GET", null), default) })
+        {
+            var (status, body) = Read(result);
+            Assert.Equal((500, "internal_error"), (status, body.GetProperty("error").GetString()));
+            Assert.Matches("^[0-9a-f]{16}$", body.GetProperty("correlation_id").GetString()!);
+            Assert.DoesNotContain("AccountKey", body.GetRawText(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_nodes_section_every_route_answers_404()
     {
-        var none = new NodeFunctions();
+        var none = new NodeFunctions(new ServiceCollection().BuildServiceProvider());
         var (status, body) = Read(await none.ConfigAsync(Request("POST", new { identifier = "node-1" }), default));
         Assert.Equal((404, "nodes_not_configured"), (status, body.GetProperty("error").GetString()));
         Assert.Equal(404, Read(await none.ListAsync(Request("GET", null), default)).Status);
