@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VarTrack.Core.Config;
 using VarTrack.Core.NodeConfig;
@@ -99,6 +100,24 @@ public sealed class NodeFunctionsTests : IDisposable
             Assert.Matches("^[0-9a-f]{16}$", body.GetProperty("correlation_id").GetString()!);
             Assert.DoesNotContain("AccountKey", body.GetRawText(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task With_per_node_tokens_the_list_takes_the_api_token_app_setting()
+    {
+        var settings = new NodeSettings(new NodeTokenSettings { PerNode = new Dictionary<string, SettingValue> { ["node-1"] = new("token-1", default) } },
+            new NodeMaterializerSettings(NodeMaterializerType.Template, new NodeSourceSettings { Folder = _folder }) { MinNodes = 1, NodeFiles = new Dictionary<string, string> { ["node.conf"] = "node.tmpl" } });
+        var state = new InMemoryStateStore();
+        var service = new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.ApiTokenSetting] = "fn-api-token-9d" }).Build();
+        var functions = new NodeFunctions(new ServiceCollection().AddSingleton(service).AddSingleton<IConfiguration>(configuration).BuildServiceProvider());
+
+        Assert.Equal(401, Read(await functions.ListAsync(Request("GET", null, token: "token-1"), default)).Status);
+        var (status, body) = Read(await functions.ListAsync(Request("GET", null, token: "fn-api-token-9d"), default));
+        Assert.Equal((200, 0), (status, body.GetProperty("nodes").GetArrayLength()));
+        // Without the setting nothing lists the nodes of a per-node deployment.
+        Assert.Equal(401, Read(await new NodeFunctions(new ServiceCollection().AddSingleton(service).BuildServiceProvider()).ListAsync(Request("GET", null, token: "fn-api-token-9d"), default)).Status);
     }
 
     [Fact]
