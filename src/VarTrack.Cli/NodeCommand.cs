@@ -29,7 +29,7 @@ internal static class NodeCommand
         var route = new Option<string[]>("--route") { Description = "SOURCE=DESTINATION: '/config.yaml=/etc/app/config.yaml' or 'shared/*=/etc/app/shared/' (repeat).", AllowMultipleArgumentsPerToken = false };
         var root = new Option<string?>("--root") { Description = "Destinations are inside this folder (default /)." };
         var timeout = new Option<string?>("--timeout") { Description = "Give up after this long (default 5m), e.g. 30s, 10m." };
-        var allowUnrouted = new Option<bool>("--allow-unrouted") { Description = "Write files no route takes at <root>/<path> instead of refusing the payload." };
+        var allowUnrouted = new Option<bool>("--allow-unrouted") { Description = "Write files no route takes at <root>/<path> instead of refusing the payload (needs an explicit --root)." };
         var address = new Option<string?>("--address") { Description = "The address to register (IPv4, IPv6 or host name; default: this host's name)." };
         var metadata = new Option<string?>("--metadata") { Description = "JSON registered with the node, available to templates as metadata (default {})." };
         var command = new Command("fetch", "Register, wait until config is ready, verify every file's SHA-256 and write them all or nothing.")
@@ -40,6 +40,8 @@ internal static class NodeCommand
         {
             try
             {
+                if (parse.GetValue(allowUnrouted) && parse.GetValue(root) is null)
+                    throw new UsageException("--allow-unrouted needs an explicit --root: the server would otherwise choose paths under /");
                 var request = new NodeFetchRequest(
                     ServerUrl(parse.GetValue(server)!),
                     Identifier(parse.GetValue(id)!),
@@ -61,6 +63,11 @@ internal static class NodeCommand
             {
                 await error.WriteLineAsync($"error: {ex.Message}");
                 return ex.ExitCode;
+            }
+            catch (NodeFileWriteException ex)
+            {
+                await error.WriteLineAsync($"error: writing the files failed ({ex.Message}) and {ex.Unrestored.Count} could not be restored: {string.Join("; ", ex.Unrestored)}; the next run retries the rollback");
+                return ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

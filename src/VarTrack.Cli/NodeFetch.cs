@@ -20,6 +20,8 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(request.Timeout);
+        // A run killed while writing left a journal: finish or undo it before anything else, so the tree is consistent.
+        if (new NodeFileWriter(request.Root).Recover() is { } recovered) await output.WriteLineAsync(recovered);
         using var client = new NodeFetchClient(request.Server, request.Token, handler);
         string last = "no answer yet";
         try
@@ -64,6 +66,13 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
             var answer = await client.ConfigAsync(request.Identifier, ct);
             if (answer.Status == 200) return Parse(answer.Body);
             Stop(answer, "fetching config");
+            if (answer.Status == NodeContract.NotReadyStatus && answer.Error == NodeContract.NotRegisteredError)
+            {
+                // The server lost this node's registration (or never kept it): waiting would never end, register again.
+                // Then wait as asked, so a server that keeps forgetting is not hammered.
+                await output.WriteLineAsync($"the server does not know node '{request.Identifier}' ({answer.Message}); registering again");
+                await RegisterAsync(client, ct);
+            }
             var reason = answer.Status == NodeContract.NotReadyStatus ? $"not ready: {answer.Message}" : Describe(answer);
             last(reason);
             await WaitAsync(answer, attempt, reason, ct);
@@ -128,7 +137,7 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
             if (file?.Path is null || file.Content is null || file.Sha256 is null || file.Encoding is null)
                 throw Refused("a file of the payload lacks path, content, encoding or sha256");
             if (NodeFilePath.Normalize(file.Path, out var problem) is not { } normal || normal != file.Path)
-                throw Refused($"payload path '{Printable(file.Path)}' {problem ?? "is not normalised"}");
+                throw Refused($"payload path '{NodeFilePath.Printable(file.Path)}' {problem ?? "is not normalised"}");
             byte[] content;
             try
             {
@@ -139,9 +148,9 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
                 throw Refused($"'{file.Path}': {ex.Message}");
             }
             if (!string.Equals(NodeFile.HashOf(content), file.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw Refused($"the SHA-256 of '{file.Path}' does not match its content (damaged or altered in transit)");
+                throw Refused($"the SHA-256 of '{file.Path}' does not match its content: corrupted in transit (use https: the digest detects corruption, not tampering)");
             if (file.Mode is not null && !NodeArtifactCheck.IsMode(file.Mode))
-                throw Refused($"'{file.Path}' has mode '{Printable(file.Mode)}'; only octal permission bits (e.g. 0600) are accepted");
+                throw Refused($"'{file.Path}' has mode '{NodeFilePath.Printable(file.Mode)}'; only octal permission bits (e.g. 0600) are accepted");
             var (route, destination) = NodeFileRoute.Find(request.Routes, file.Path);
             if (route is null)
             {
@@ -164,6 +173,4 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
         : $"{answer.Status} {answer.Error ?? "error"}: {answer.Message}";
 
     private static NodeFetchException Refused(string message) => new($"refused: {message}; nothing was written", ExitCodes.NodeRefused);
-
-    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(200).ToArray());
 }

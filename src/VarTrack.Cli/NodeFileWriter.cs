@@ -1,4 +1,6 @@
+using System.Text.Json;
 using VarTrack.Core.NodeConfig;
+using VarTrack.Core.State;
 
 namespace VarTrack.Cli;
 
@@ -7,18 +9,29 @@ namespace VarTrack.Cli;
 /// following symbolic links, no two files to one place, not a folder). Then each file is staged as a hidden file in
 /// its destination folder, created with its final mode (so a secret is never readable by others, even briefly) and
 /// flushed to disk; staging beside the destination rather than in one folder keeps every rename on one file system
-/// (a mounted config folder is often its own). Only when all are staged are they renamed into place; if any step
-/// fails, the files already replaced are restored from backups, new ones removed, staged files and folders created
-/// for them deleted, so the tree is as it was.
+/// (a mounted config folder is often its own). Only when all are staged (and what they replace is backed up) are they
+/// renamed into place; if any step fails, the files already replaced are restored from backups, new ones removed,
+/// staged files and folders created for them deleted, so the tree is as it was. A journal
+/// (<see cref="NodeWriteJournal"/>) written before the first staged file and again before the first rename makes
+/// this hold when the process dies half way too: <see cref="Recover"/> (run first by every fetch) finishes the renames
+/// of a run that was committing, or rolls back one that was staging or restoring, and removes its hidden files.
+/// One fetch per root at a time.
 /// </summary>
 internal sealed class NodeFileWriter(string root)
 {
     private const string DefaultMode = "0644";
+    private const string OwnerOnly = "0600";
+    private const string HiddenPrefix = ".vt-node-";
 
     private readonly string _root = Path.GetFullPath(root);
     private readonly string _run = Guid.NewGuid().ToString("N")[..12];
 
     public sealed record PlannedFile(string PayloadPath, string Destination, byte[] Content, string? Mode);
+
+    /// <summary>Test hook: called after each step ("staged" or "renamed") with the number of files done so far in that step.</summary>
+    internal Action<string, int>? AfterStep { get; init; }
+
+    public string JournalPath => Path.Combine(_root, HiddenPrefix + "journal");
 
     /// <summary>Checks where each file would go; throws <see cref="NodeFetchException"/> (refused) before anything is written.</summary>
     public IReadOnlyList<PlannedFile> Plan(IEnumerable<(string PayloadPath, string RelativeDestination, byte[] Content, string? Mode)> files)
@@ -38,38 +51,151 @@ internal sealed class NodeFileWriter(string root)
                 throw Refused($"'{seen[destination]}' and '{payloadPath}' would both be written to {destination}");
             planned.Add(new PlannedFile(payloadPath, destination, content, mode));
         }
+        // A file cannot be where another file needs a folder: refuse now rather than fail half way through the renames.
+        foreach (var parent in planned)
+            if (planned.FirstOrDefault(other => other.Destination.StartsWith(parent.Destination + Path.DirectorySeparatorChar, StringComparison.Ordinal)) is { } child)
+                throw Refused($"'{parent.PayloadPath}' would be written to {parent.Destination}, the folder '{child.PayloadPath}' needs ({child.Destination})");
         return planned;
     }
 
-    /// <summary>Stages and renames every planned file; on any failure the tree is restored and the exception rethrown.</summary>
+    /// <summary>
+    /// Stages and renames every planned file; on any failure the tree is restored and the exception rethrown. When a
+    /// file could not be restored, the exception is a <see cref="NodeFileWriteException"/> naming it.
+    /// </summary>
     public void Write(IReadOnlyList<PlannedFile> files)
     {
-        var createdFolders = new List<string>();
-        var staged = new List<(PlannedFile File, string Temp)>();
-        var committed = new List<(PlannedFile File, string? Backup, string? LinkTarget)>();
+        RemoveStale(files.Select(f => Path.GetDirectoryName(f.Destination)!).Distinct(StringComparer.Ordinal));
+        var entries = files.Select((f, i) => new NodeWriteJournal.Entry(
+            Path.Combine(Path.GetDirectoryName(f.Destination)!, $"{HiddenPrefix}{_run}-{i}"), Path.Combine(Path.GetDirectoryName(f.Destination)!, $"{HiddenPrefix}{_run}-{i}.old"), f.Destination, null)).ToList();
+        var journal = new NodeWriteJournal(NodeWriteJournal.Staging, entries, MissingFolders(files));
+        SaveJournal(journal);
+        var renamed = 0;
         try
         {
-            foreach (var file in files)
+            foreach (var folder in journal.CreatedFolders) Directory.CreateDirectory(folder);
+            for (var i = 0; i < files.Count; i++)
             {
-                CreateFolders(Path.GetDirectoryName(file.Destination)!, createdFolders);
-                var temp = Path.Combine(Path.GetDirectoryName(file.Destination)!, $".vt-node-{_run}-{staged.Count}");
-                staged.Add((file, temp));
-                Stage(temp, file.Content, file.Mode ?? DefaultMode);
+                Stage(entries[i].Staged, files[i].Content, files[i].Mode ?? DefaultMode);
+                AfterStep?.Invoke("staged", i + 1);
             }
-            foreach (var (file, temp) in staged)
+            for (var i = 0; i < files.Count; i++) entries[i] = Backup(entries[i]);
+            journal = journal with { Phase = NodeWriteJournal.Commit, Entries = entries };
+            SaveJournal(journal);
+            foreach (var entry in entries)
             {
-                var (backup, linkTarget) = Backup(file.Destination, committed.Count);
-                committed.Add((file, backup, linkTarget));
-                File.Move(temp, file.Destination, overwrite: true);
+                File.Move(entry.Staged, entry.Destination, overwrite: true);
+                AfterStep?.Invoke("renamed", ++renamed);
             }
         }
-        catch
+        catch (Exception ex) when (ex is not SimulatedCrash)
         {
-            Restore(committed, staged, createdFolders);
+            if (journal.Phase == NodeWriteJournal.Commit)
+            {
+                journal = journal with { Phase = NodeWriteJournal.Rollback };
+                TrySaveJournal(journal);
+            }
+            var unrestored = Roll(journal);
+            // A journal whose rollback failed stays, so the next run tries the rollback again.
+            if (unrestored.Count > 0) throw new NodeFileWriteException(ex.Message, unrestored, ex);
+            TryDelete(JournalPath);
             throw;
         }
-        foreach (var (_, backup, _) in committed)
-            if (backup is not null) TryDelete(backup);
+        foreach (var entry in entries)
+            if (entry.Backup is not null) TryDelete(entry.Backup);
+        TryDelete(JournalPath);
+    }
+
+    /// <summary>
+    /// Finishes or rolls back what a killed run left (its journal), then removes the journal. Returns one line saying
+    /// what was done, or null when there was nothing to do.
+    /// </summary>
+    public string? Recover()
+    {
+        TryDelete(JournalPath + ".tmp");
+        if (!File.Exists(JournalPath)) return null;
+        NodeWriteJournal? journal;
+        try
+        {
+            journal = JsonSerializer.Deserialize<NodeWriteJournal>(File.ReadAllBytes(JournalPath), StateJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new IOException($"the journal {JournalPath} of an interrupted write is unreadable ({ex.Message}); check the files it covers and delete it");
+        }
+        if (journal?.Entries is null || journal.CreatedFolders is null)
+            throw new IOException($"the journal {JournalPath} of an interrupted write is incomplete; check the files it covers and delete it");
+        string done;
+        if (journal.Phase == NodeWriteJournal.Commit)
+        {
+            // Every staged file was complete and flushed before this phase began: finish the renames.
+            foreach (var entry in journal.Entries)
+                if (File.Exists(entry.Staged)) File.Move(entry.Staged, entry.Destination, overwrite: true);
+            foreach (var entry in journal.Entries)
+                if (entry.Backup is not null) TryDelete(entry.Backup);
+            done = $"finished the interrupted write of {journal.Entries.Count} files (journal {JournalPath})";
+        }
+        else
+        {
+            var unrestored = Roll(journal);
+            if (unrestored.Count > 0)
+                throw new NodeFileWriteException($"cannot roll back the interrupted write of journal {JournalPath}", unrestored, null);
+            done = $"rolled back an interrupted write of {journal.Entries.Count} files (journal {JournalPath})";
+        }
+        File.Delete(JournalPath);
+        return done;
+    }
+
+    /// <summary>
+    /// Undoes a run from its journal; safe to repeat (an interrupted rollback is rolled back again). A staged file
+    /// still present was never renamed, so its destination is untouched; one that is gone was renamed (or already
+    /// restored), so the backup (or link) goes back, or a new file is removed. Returns the destinations that could not be restored.
+    /// </summary>
+    private static List<string> Roll(NodeWriteJournal journal)
+    {
+        var unrestored = new List<string>();
+        var renamesBegan = journal.Phase != NodeWriteJournal.Staging;
+        for (var i = journal.Entries.Count - 1; i >= 0; i--)
+        {
+            var entry = journal.Entries[i];
+            try
+            {
+                if (File.Exists(entry.Staged) || !renamesBegan)
+                {
+                    TryDelete(entry.Staged);
+                    if (entry.Backup is not null) TryDelete(entry.Backup);
+                }
+                else if (entry.Backup is not null)
+                {
+                    if (File.Exists(entry.Backup)) File.Move(entry.Backup, entry.Destination, overwrite: true);
+                }
+                else if (entry.LinkTarget is not null)
+                {
+                    if (new FileInfo(entry.Destination).LinkTarget != entry.LinkTarget)
+                    {
+                        if (File.Exists(entry.Destination) || new FileInfo(entry.Destination).LinkTarget is not null) File.Delete(entry.Destination);
+                        File.CreateSymbolicLink(entry.Destination, entry.LinkTarget);
+                    }
+                }
+                else if (File.Exists(entry.Destination)) File.Delete(entry.Destination);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Keep restoring the others; the caller reports this one.
+                unrestored.Add($"{entry.Destination} ({ex.Message})");
+            }
+        }
+        for (var i = journal.CreatedFolders.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                if (Directory.Exists(journal.CreatedFolders[i]) && !Directory.EnumerateFileSystemEntries(journal.CreatedFolders[i]).Any()) Directory.Delete(journal.CreatedFolders[i]);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Leave it: it is empty or someone else's now.
+            }
+        }
+        return unrestored;
     }
 
     private void Stage(string temp, byte[] content, string mode)
@@ -87,68 +213,62 @@ internal sealed class NodeFileWriter(string root)
     }
 
     /// <summary>Keeps what the destination holds now: a copy of a file, or the target of a symbolic link; nothing when absent.</summary>
-    private (string? Backup, string? LinkTarget) Backup(string destination, int index)
+    private static NodeWriteJournal.Entry Backup(NodeWriteJournal.Entry entry)
     {
-        var info = new FileInfo(destination);
-        if (info.LinkTarget is { } target) return (null, target);
-        if (!info.Exists) return (null, null);
-        var backup = Path.Combine(Path.GetDirectoryName(destination)!, $".vt-node-{_run}-{index}.old");
-        File.Copy(destination, backup, overwrite: false);
-        return (backup, null);
+        var info = new FileInfo(entry.Destination);
+        if (info.LinkTarget is { } target) return entry with { Backup = null, LinkTarget = target };
+        if (!info.Exists) return entry with { Backup = null };
+        File.Copy(entry.Destination, entry.Backup!, overwrite: false);
+        return entry;
     }
 
-    private static void Restore(List<(PlannedFile File, string? Backup, string? LinkTarget)> committed, List<(PlannedFile File, string Temp)> staged, List<string> createdFolders)
+    /// <summary>The journal is replaced atomically (temp file + rename), owner-only, flushed: a torn journal cannot be read back.</summary>
+    private void SaveJournal(NodeWriteJournal journal)
     {
-        for (var i = committed.Count - 1; i >= 0; i--)
+        var temp = JournalPath + ".tmp";
+        TryDelete(temp);
+        Stage(temp, StateJson.Serialize(journal), OwnerOnly);
+        File.Move(temp, JournalPath, overwrite: true);
+    }
+
+    private void TrySaveJournal(NodeWriteJournal journal)
+    {
+        try
         {
-            var (file, backup, linkTarget) = committed[i];
-            try
-            {
-                if (backup is not null) File.Move(backup, file.Destination, overwrite: true);
-                else if (linkTarget is not null)
-                {
-                    if (File.Exists(file.Destination) || new FileInfo(file.Destination).LinkTarget is not null) File.Delete(file.Destination);
-                    File.CreateSymbolicLink(file.Destination, linkTarget);
-                }
-                else TryDelete(file.Destination);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: keep restoring the others.
-            }
+            SaveJournal(journal);
         }
-        foreach (var (_, temp) in staged) TryDelete(temp);
-        for (var i = createdFolders.Count - 1; i >= 0; i--)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                if (Directory.Exists(createdFolders[i]) && !Directory.EnumerateFileSystemEntries(createdFolders[i]).Any()) Directory.Delete(createdFolders[i]);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Leave it: it is empty or someone else's now.
-            }
+            // The rollback goes on; a commit journal left behind is finished by the next run, which is also consistent.
         }
     }
 
-    /// <summary>Creates the missing folders of <paramref name="folder"/> from the top, recording them for the rollback.</summary>
-    private static void CreateFolders(string folder, List<string> created)
+    /// <summary>Hidden files of earlier runs that no journal covers (a run killed before its journal was written).</summary>
+    private void RemoveStale(IEnumerable<string> folders)
     {
-        var missing = new Stack<string>();
-        for (var current = folder; !Directory.Exists(current); current = Path.GetDirectoryName(current)!) missing.Push(current);
-        while (missing.Count > 0)
+        foreach (var folder in folders.Append(_root).Distinct(StringComparer.Ordinal).Where(Directory.Exists))
+            foreach (var stale in Directory.EnumerateFiles(folder, HiddenPrefix + "*"))
+                if (stale != JournalPath) TryDelete(stale);
+    }
+
+    /// <summary>The folders the files need that do not exist yet, parents first.</summary>
+    private static List<string> MissingFolders(IEnumerable<PlannedFile> files)
+    {
+        var created = new List<string>();
+        foreach (var file in files)
         {
-            var next = missing.Pop();
-            Directory.CreateDirectory(next);
-            created.Add(next);
+            var missing = new Stack<string>();
+            for (var current = Path.GetDirectoryName(file.Destination)!; !Directory.Exists(current) && !created.Contains(current); current = Path.GetDirectoryName(current)!) missing.Push(current);
+            created.AddRange(missing);
         }
+        return created;
     }
 
     private static void TryDelete(string path)
     {
         try
         {
-            File.Delete(path);
+            if (path.Length > 0) File.Delete(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -16,6 +16,12 @@ public sealed class AppSettings(IConfiguration configuration)
     public const string StateConnectionSetting = "VARTRACK_STATE_CONNECTION";
     public const string HostStorageSetting = "AzureWebJobsStorage";
 
+    /// <summary>The admin token of the app's own API (the server's <c>VarTrack:ApiToken</c>): <c>GET /api/nodes</c> takes it besides the bootstrap token.</summary>
+    public const string ApiTokenSetting = "VARTRACK_API_TOKEN";
+
+    /// <summary>The admin token, or null when the setting is absent or empty.</summary>
+    public string? ApiToken => configuration[ApiTokenSetting] is { Length: > 0 } token ? token : null;
+
     /// <summary>The full path of vartrack.yaml; a relative setting is resolved against the app folder, not the working directory.</summary>
     public string ConfigPath => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory,
         configuration[ConfigSetting] is { Length: > 0 } path ? path : VarTrackConfig.FileName));

@@ -9,6 +9,9 @@ public sealed record MaterializationReady(IReadOnlyDictionary<string, IReadOnlyL
     /// <summary>Why a registered node has no files, when the materializer knows (e.g. "not in identifiers").</summary>
     public IReadOnlyDictionary<string, string> MissingReasons { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The hash of the snapshot the files were made for, when it is not the one asked (a fixed membership).</summary>
+    public string? Snapshot { get; init; }
+
     /// <summary>The node's files then the shared ones, or null when the node has none.</summary>
     public IReadOnlyList<NodeArtifact>? FilesFor(string identifier) =>
         NodeFiles.TryGetValue(identifier, out var own) ? [.. own, .. SharedFiles] : null;

@@ -6,7 +6,8 @@ namespace VarTrack.Core.NodeConfig;
 
 /// <summary>
 /// Checks the bearer token of every node route. Tokens are resolved from their settings once, on first use (a missing
-/// variable is then an error naming the setting). Comparisons hash both sides with SHA-256 and compare the hashes in
+/// variable is then an error naming the setting, which <see cref="NodeConfigService"/> keeps in its log: the caller is
+/// not authenticated yet). Comparisons hash both sides with SHA-256 and compare the hashes in
 /// constant time, so neither a token's content nor its length leaks through timing, and every per-node token is
 /// compared (no early exit that would tell which node's token was close).
 /// </summary>

@@ -30,13 +30,11 @@ public static class NodeArtifactCheck
         {
             var normal = NodeFilePath.Normalize(file.Path, out var problem);
             if (normal is null || normal != file.Path)
-                throw new VarTrackException(new Problem($"materialized path '{Printable(file.Path)}' in {what} {problem ?? $"is not normalised (it would be '{normal}')"}; refused"));
+                throw new VarTrackException(new Problem($"materialized path '{NodeFilePath.Printable(file.Path)}' in {what} {problem ?? $"is not normalised (it would be '{normal}')"}; refused"));
             if (file.Mode is not null && !IsMode(file.Mode))
-                throw new VarTrackException(new Problem($"materialized file '{file.Path}' in {what} has mode '{Printable(file.Mode)}'; expected octal permission bits such as 0644"));
+                throw new VarTrackException(new Problem($"materialized file '{file.Path}' in {what} has mode '{NodeFilePath.Printable(file.Mode)}'; expected octal permission bits such as 0644"));
             if (!seen.Add(file.Path))
                 throw new VarTrackException(new Problem($"materialized path '{file.Path}' appears twice in {what}; refused"));
         }
     }
-
-    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(200).ToArray());
 }

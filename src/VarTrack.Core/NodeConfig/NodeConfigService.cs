@@ -39,7 +39,7 @@ public sealed class NodeConfigService
     /// <summary><c>POST /api/nodes/register</c>: 202 with the stored registration; re-registering updates it.</summary>
     public Task<NodeAnswer> RegisterAsync(string? authorization, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => GuardAsync("register", async () =>
     {
-        var caller = await _access.AuthenticateAsync(authorization, cancellationToken);
+        var caller = await Tokens(() => _access.AuthenticateAsync(authorization, cancellationToken));
         if (caller is null) return Unauthorized();
         if (Parse<NodeRegisterRequest>(body, out var request) is { } malformed) return malformed;
         if ((CheckVersion(request.SchemaVersion) ?? CheckIdentifier(request.Identifier)) is { } bad) return bad;
@@ -48,7 +48,10 @@ public sealed class NodeConfigService
         if (!caller.MayActAs(request.Identifier!)) return IdentityMismatch();
 
         var metadata = request.Metadata is { ValueKind: not JsonValueKind.Undefined } given ? given : EmptyObject;
-        var stored = await _registry.RegisterAsync(request.Identifier!, request.Address!, metadata, _time.GetUtcNow(), cancellationToken);
+        var size = JsonSerializer.SerializeToUtf8Bytes(metadata).Length;
+        if (size > NodeContract.MaxMetadataBytes)
+            return NodeAnswer.Error(400, "metadata_too_large", $"'metadata' is {size} bytes as compact JSON; at most {NodeContract.MaxMetadataBytes} are kept");
+        var stored = await Registry(() => _registry.RegisterAsync(request.Identifier!, request.Address!, metadata, _time.GetUtcNow(), cancellationToken));
         _logger.LogInformation("Node {Identifier} registered with address {Address} in deployment {Deployment}", stored.Identifier, stored.Address, _settings.Deployment);
         return new NodeAnswer(202, new NodeRegistered(NodeContract.SchemaVersion, stored.Identifier, stored.RegisteredAt, stored.UpdatedAt));
     });
@@ -56,15 +59,18 @@ public sealed class NodeConfigService
     /// <summary><c>POST /api/nodes/config</c>: 200 with the node's files then the shared ones, 425 not ready, 404 missing.</summary>
     public Task<NodeAnswer> ConfigAsync(string? authorization, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => GuardAsync("config", async () =>
     {
-        var caller = await _access.AuthenticateAsync(authorization, cancellationToken);
+        var caller = await Tokens(() => _access.AuthenticateAsync(authorization, cancellationToken));
         if (caller is null) return Unauthorized();
         if (Parse<NodeConfigRequest>(body, out var request) is { } malformed) return malformed;
         if ((CheckVersion(request.SchemaVersion) ?? CheckIdentifier(request.Identifier)) is { } bad) return bad;
         var identifier = request.Identifier!;
         if (!caller.MayActAs(identifier)) return IdentityMismatch();
 
-        var snapshot = new NodeSnapshot(await _registry.ListAsync(cancellationToken));
-        if (snapshot.Find(identifier) is null) return NotReady($"node '{identifier}' is not registered yet; register it first");
+        // An identifier outside an explicit list never gets config, registered or not: say so before anything else.
+        if (_settings.Materializer.Identifiers is { } expected && !expected.Contains(identifier, StringComparer.Ordinal))
+            return Missing(identifier, $"node '{identifier}' is not one of the expected identifiers");
+        var snapshot = new NodeSnapshot(await Registry(() => _registry.ListAsync(cancellationToken)));
+        if (snapshot.Find(identifier) is null) return NotRegistered(identifier);
         switch (await MaterializeAsync(snapshot, cancellationToken))
         {
             case MaterializationNotReady notReady:
@@ -74,8 +80,9 @@ public sealed class NodeConfigService
             case MaterializationReady ready:
                 if (ready.FilesFor(identifier) is not { } files)
                     return Missing(identifier, ready.MissingReasons.GetValueOrDefault(identifier) ?? $"the materializer made no files for node '{identifier}'");
-                _logger.LogInformation("Node {Identifier} fetched {Count} files of snapshot {Snapshot}", identifier, files.Count, snapshot.Hash[..12]);
-                return new NodeAnswer(200, new NodeConfigPayload(NodeContract.SchemaVersion, identifier, snapshot.Hash, files.Select(NodeFile.From).ToList()));
+                var made = ready.Snapshot ?? snapshot.Hash;
+                _logger.LogInformation("Node {Identifier} fetched {Count} files of snapshot {Snapshot}", identifier, files.Count, made[..12]);
+                return new NodeAnswer(200, new NodeConfigPayload(NodeContract.SchemaVersion, identifier, made, files.Select(NodeFile.From).ToList()));
             default:
                 throw new InvalidOperationException("the materializer returned an unknown result");
         }
@@ -84,9 +91,9 @@ public sealed class NodeConfigService
     /// <summary><c>GET /api/nodes</c> (admin: the bootstrap token or the host's API token): registrations and readiness, never file contents.</summary>
     public Task<NodeAnswer> ListAsync(string? authorization, string? hostAdminToken, CancellationToken cancellationToken) => GuardAsync("list", async () =>
     {
-        if (!await _access.IsAdminAsync(authorization, hostAdminToken, cancellationToken))
+        if (!await Tokens(() => _access.IsAdminAsync(authorization, hostAdminToken, cancellationToken)))
             return NodeAnswer.Error(401, "unauthorized", "listing nodes needs the bootstrap token or the server's API token as a bearer token");
-        var snapshot = new NodeSnapshot(await _registry.ListAsync(cancellationToken));
+        var snapshot = new NodeSnapshot(await Registry(() => _registry.ListAsync(cancellationToken)));
         string state;
         string? reason = null;
         Func<NodeRegistration, (string, string?)> each;
@@ -138,14 +145,54 @@ public sealed class NodeConfigService
             var correlation = Guid.NewGuid().ToString("N")[..16];
             _logger.LogError(ex, "Node route {Route} failed (correlation id {CorrelationId})", route, correlation);
             // Problems name settings, templates and paths, never values; any other exception stays in the log only.
-            var answer = ex is VarTrackException known
-                ? new NodeError("materialization_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})")
-                : new NodeError("internal_error", $"the node config service failed; the server log has the details under correlation id {correlation}");
+            var answer = ex switch
+            {
+                // The caller is not authenticated yet: the problem (it names variables and secret paths) stays in the log.
+                TokenFailure => new NodeError("internal_error", $"the server cannot check tokens; the server log has the details under correlation id {correlation}"),
+                RegistryFailure { InnerException: VarTrackException known } => new NodeError("registry_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})"),
+                RegistryFailure => new NodeError("registry_failed", $"the node registry ({_registry.Description}) failed; the server log has the details under correlation id {correlation}"),
+                VarTrackException known => new NodeError("materialization_failed", $"{string.Join("; ", known.Problems)} (correlation id {correlation})"),
+                _ => new NodeError("internal_error", $"the node config service failed; the server log has the details under correlation id {correlation}"),
+            };
             return new NodeAnswer(500, answer with { CorrelationId = correlation });
         }
     }
 
+    /// <summary>Marks a registry failure so it is answered as one (registry_failed), not as a materialization failure.</summary>
+    private static async Task<T> Registry<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new RegistryFailure(ex);
+        }
+    }
+
+    private sealed class RegistryFailure(Exception inner) : Exception(inner.Message, inner);
+
+    /// <summary>Marks a failure to resolve the token settings, which happens before the caller is known.</summary>
+    private static async Task<T> Tokens<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new TokenFailure(ex);
+        }
+    }
+
+    private sealed class TokenFailure(Exception inner) : Exception(inner.Message, inner);
+
     private NodeAnswer NotReady(string reason) => new(NodeContract.NotReadyStatus, new NodeError("not_ready", reason)) { RetryAfterSeconds = RetryAfterSeconds };
+
+    /// <summary>425 with its own code: a client that registered and gets this lost its registration and registers again.</summary>
+    private NodeAnswer NotRegistered(string identifier) =>
+        new(NodeContract.NotReadyStatus, new NodeError(NodeContract.NotRegisteredError, $"node '{identifier}' is not registered; register it first")) { RetryAfterSeconds = RetryAfterSeconds };
 
     private static NodeAnswer Missing(string identifier, string reason) =>
         NodeAnswer.Error(404, "missing", $"node '{identifier}' will never get config: {reason}");

@@ -16,6 +16,16 @@ public static class NodeContract
     /// <summary>Request bodies are small (an identifier, an address, some metadata); anything larger is refused with 413 unread.</summary>
     public const int MaxRequestBytes = 64 * 1024;
 
+    /// <summary>
+    /// Metadata, as compact JSON with non-ASCII characters escaped (<c>\uXXXX</c>, as registries store it), is at most this many bytes (400 <c>metadata_too_large</c> beyond, before anything
+    /// is stored): far below what a request body may hold, and within what every registry can keep (an Azure Table
+    /// string property holds 32K UTF-16 characters).
+    /// </summary>
+    public const int MaxMetadataBytes = 16 * 1024;
+
     /// <summary>The HTTP status for "not ready yet, poll again" (RFC 8470 Too Early).</summary>
     public const int NotReadyStatus = 425;
+
+    /// <summary>The error code of a 425 for a node that is not registered (never registered, or its registration was lost): register again, then poll.</summary>
+    public const string NotRegisteredError = "not_registered";
 }

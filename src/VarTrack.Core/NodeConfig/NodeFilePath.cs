@@ -10,6 +10,9 @@ public static class NodeFilePath
 {
     public const int MaxLength = 1024;
 
+    /// <summary>A path or mode from elsewhere as it may be shown in a message: control characters as '?', at most 200 characters.</summary>
+    public static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(200).ToArray());
+
     /// <summary>The normalised path (<c>./a//b</c> -> <c>a/b</c>), or null with <paramref name="problem"/> saying why not.</summary>
     public static string? Normalize(string? path, out string? problem)
     {

@@ -9,10 +9,14 @@ public static class NodeMaterializers
 {
     /// <param name="git">The Git clone cache; needed only for a <c>repository</c> source.</param>
     /// <param name="state">Where materialized files are persisted so every instance serves the same payload; null: memory only.</param>
-    public static IMaterializer Create(NodeSettings settings, IGitSource? git, IStateStore? state)
+    /// <param name="time">When a membership is fixed (default: the system clock).</param>
+    public static IMaterializer Create(NodeSettings settings, IGitSource? git, IStateStore? state, TimeProvider? time = null)
     {
         var inner = Create(settings.Materializer, git);
-        return new CachedMaterializer(state is null ? inner : new PersistedMaterializer(inner, state, settings.Deployment));
+        var persisted = state is null ? inner : new PersistedMaterializer(inner, state, settings.Deployment);
+        // The fixed membership sits outside the persisted payloads, so they are keyed on the fixed list (one per version).
+        var fixedMembership = new FixedMembershipMaterializer(persisted, settings.Materializer, state ?? new InMemoryStateStore(), settings.Deployment, time ?? TimeProvider.System);
+        return new CachedMaterializer(fixedMembership);
     }
 
     public static IMaterializer Create(NodeMaterializerSettings settings, IGitSource? git)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using VarTrack.Core.Config;
+using VarTrack.Core.Errors;
 using VarTrack.Core.Formats;
 
 namespace VarTrack.Core.NodeConfig;
@@ -135,10 +136,26 @@ internal static partial class NodeSettingsBinder
             b.Add(map["shared_files"]!.Position, $"payload path '{path}' is in both 'node_files' and 'shared_files' of {what}");
         if (type == NodeMaterializerType.Template && !map.TryGetEntry("node_files", out _) && !map.TryGetEntry("shared_files", out _))
             b.Add(map.Position, $"{what} (type template) needs 'node_files' or 'shared_files' (payload path: template file)");
+        // Folder templates are parsed now, so a syntax error stops the host at startup naming file:line:col; a Git
+        // source is only read at materialization (its commit is fetched then), so its templates are checked there.
         if (type == NodeMaterializerType.Template && source is { IsGit: false, Folder: { } folder })
-            foreach (var (key, template, position) in nodeFiles.Values.Concat(sharedFiles.Values))
+            foreach (var (key, template, position, allowSelf) in nodeFiles.Values.Select(f => (f.Key, f.Template, f.Position, true)).Concat(sharedFiles.Values.Select(f => (f.Key, f.Template, f.Position, false))))
+            {
                 if (!File.Exists(Path.Combine(folder, template)))
+                {
                     b.Add(position, $"template '{template}' of '{key}' in {what} does not exist in {folder}");
+                    continue;
+                }
+                var templates = new FolderNodeSource(folder);
+                try
+                {
+                    TemplateMaterializer.Parse(templates.ReadAsync(template).GetAwaiter().GetResult(), templates.Describe(template), allowSelf);
+                }
+                catch (VarTrackException ex)
+                {
+                    b.Problems.AddRange(ex.Problems);
+                }
+            }
 
         var secretFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (text, position) in b.StringList(map, "secret_files", what))

@@ -35,11 +35,13 @@ public sealed class TemplateMaterializer(NodeMaterializerSettings settings, INod
     private NodeArtifact Artifact(string path, string text) =>
         new(path, Encoding.UTF8.GetBytes(text)) { Mode = settings.SecretFiles.Contains(path) ? NodeArtifact.SecretMode : null };
 
-    private async Task<NodeTemplate> LoadAsync(string template, bool allowSelf, CancellationToken cancellationToken)
+    private async Task<NodeTemplate> LoadAsync(string template, bool allowSelf, CancellationToken cancellationToken) =>
+        Parse(await source.ReadAsync(template, cancellationToken), source.Describe(template), allowSelf);
+
+    /// <summary>A template's bytes (null: absent) parsed, or an error naming it (also used at load for folder sources).</summary>
+    internal static NodeTemplate Parse(byte[]? bytes, string name, bool allowSelf)
     {
-        var name = source.Describe(template);
-        var bytes = await source.ReadAsync(template, cancellationToken)
-            ?? throw new VarTrackException(new Problem($"template {name} does not exist"));
+        if (bytes is null) throw new VarTrackException(new Problem($"template {name} does not exist"));
         string text;
         try
         {

@@ -30,6 +30,19 @@ public abstract class NodeRegistryContractTests
     }
 
     [Fact]
+    public async Task Metadata_at_the_contract_limit_round_trips()
+    {
+        var registry = await CreateAsync(NewDeployment());
+        // The largest metadata the service accepts: ASCII, then non-ASCII (escaped as \uXXXX when measured and stored).
+        foreach (var (character, count) in new[] { ('a', NodeContract.MaxMetadataBytes - 8), ('é', (NodeContract.MaxMetadataBytes - 8) / 6) })
+        {
+            var metadata = Json(JsonSerializer.Serialize(new { x = new string(character, count) }));
+            await registry.RegisterAsync("node-1", "10.0.0.1", metadata, T0);
+            Assert.Equal(count, (await registry.GetAsync("node-1"))!.Metadata.GetProperty("x").GetString()!.Length);
+        }
+    }
+
+    [Fact]
     public async Task Re_registering_updates_and_keeps_the_first_registration_time()
     {
         var registry = await CreateAsync(NewDeployment());

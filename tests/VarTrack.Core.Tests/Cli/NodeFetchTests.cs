@@ -101,7 +101,7 @@ public sealed class NodeFetchTests : IDisposable
         var (code, _, error) = await Fetch(server, "node-1", Routes);
 
         Assert.Equal(ExitCodes.NodeRefused, code);
-        Assert.Equal("error: refused: the SHA-256 of 'node.env' does not match its content (damaged or altered in transit); nothing was written\n", error.Replace("\r", ""));
+        Assert.Equal("error: refused: the SHA-256 of 'node.env' does not match its content: corrupted in transit (use https: the digest detects corruption, not tampering); nothing was written\n", error.Replace("\r", ""));
         Assert.Equal(["etc", "etc/app", "etc/app/config.yaml"], Tree());
         Assert.Equal("old", File.ReadAllText(Path.Combine(_root, "etc/app/config.yaml")));
     }
@@ -134,6 +134,18 @@ public sealed class NodeFetchTests : IDisposable
         Assert.Equal(ExitCodes.NodeRefused, code);
         Assert.Contains("leads outside", error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_outside));
+    }
+
+    [Fact]
+    public async Task A_destination_that_is_the_folder_of_another_is_refused_before_anything_is_written()
+    {
+        using var server = new NodeTestServer(Template(minNodes: 1));
+
+        var (code, _, error) = await Fetch(server, "node-1", "--route", "/config.yaml=/etc/app/conf", "--route", "node.env=/etc/app/conf/", "--route", "shared/*=/etc/app/shared/");
+
+        Assert.Equal(ExitCodes.NodeRefused, code);
+        Assert.Equal($"error: refused: 'config.yaml' would be written to {_root}/etc/app/conf, the folder 'node.env' needs ({_root}/etc/app/conf/node.env); nothing was written\n", error.Replace("\r", ""));
+        Assert.Empty(Tree());
     }
 
     [Fact]
@@ -179,6 +191,18 @@ public sealed class NodeFetchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_whose_registration_was_lost_registers_again_instead_of_polling_until_the_timeout()
+    {
+        using var server = new NodeTestServer(Template(minNodes: 1)) { ForgetRegistrations = 1 };
+
+        var (code, output, error) = await Fetch(server, "node-1", Routes);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("the server does not know node 'node-1' (node 'node-1' is not registered; register it first); registering again", output, StringComparison.Ordinal);
+        Assert.Equal([NodeContract.RegisterRoute, NodeContract.ConfigRoute, NodeContract.RegisterRoute, NodeContract.ConfigRoute], server.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_retried_until_the_timeout()
     {
         var output = new StringWriter();
@@ -203,6 +227,17 @@ public sealed class NodeFetchTests : IDisposable
         var code = await VtApp.RunAsync(["node", "fetch", "--server", "http://127.0.0.1:1", "--id", "n1", "--token", "t", "--root", _root, option, value], output, error, _root);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Allowing_unrouted_files_needs_an_explicit_root()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await VtApp.RunAsync(["node", "fetch", "--server", "http://127.0.0.1:1", "--id", "n1", "--token", "t", "--allow-unrouted"], output, error, _root);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal("error: --allow-unrouted needs an explicit --root: the server would otherwise choose paths under /\n", error.ToString().Replace("\r", ""));
+        Assert.Empty(output.ToString());
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -39,6 +39,9 @@ public sealed class NodeTestServer : IDisposable
 
     public ConcurrentQueue<(string Path, int Status, DateTime At)> Requests { get; } = new();
 
+    /// <summary>How many registrations to lose right after answering them (a registry that lost its data).</summary>
+    public int ForgetRegistrations { get; set; }
+
     public async Task RegisterAsync(string identifier, string address = "10.0.0.9")
     {
         var answer = await Service.RegisterAsync($"Bearer {Token}", System.Text.Encoding.UTF8.GetBytes($$$"""{"identifier":"{{{identifier}}}","address":"{{{address}}}","metadata":{"zone":"z9"}}"""), default);
@@ -59,6 +62,11 @@ public sealed class NodeTestServer : IDisposable
             NodeContract.ConfigRoute => await Service.ConfigAsync(authorization, buffer.ToArray(), default),
             _ => NodeAnswer.Error(404, "not_found", "no route"),
         };
+        if (path == NodeContract.RegisterRoute && answer.StatusCode == 202 && ForgetRegistrations > 0)
+        {
+            ForgetRegistrations--;
+            foreach (var key in await State.ListAsync("nodes")) await State.DeleteAsync(key);
+        }
         var json = answer.ToJson();
         if (answer.StatusCode == 200 && path == NodeContract.ConfigRoute && AlterPayload is { } alter) json = alter(json);
         Requests.Enqueue((path, answer.StatusCode, DateTime.UtcNow));

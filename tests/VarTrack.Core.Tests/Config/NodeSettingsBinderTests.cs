@@ -202,6 +202,29 @@ public sealed class NodeSettingsBinderTests : IDisposable
     }
 
     [Fact]
+    public void Folder_templates_are_parsed_at_load_so_a_syntax_error_names_the_template_line_and_column()
+    {
+        System.IO.File.WriteAllText(Path.Combine(_folder, "nodes", "node.yaml.tmpl"), "id: {{ self.identifier }}\nip: {{ self.ip }}\n");
+        System.IO.File.WriteAllText(Path.Combine(_folder, "nodes", "peers.txt.tmpl"), "{{#each nodes}}\n{{ address }}\n");
+
+        var ex = Assert.Throws<VarTrackException>(() => Load("""
+            nodes:
+              tokens: { bootstrap: t }
+              materializer:
+                type: template
+                min_nodes: 2
+                source: { folder: ./nodes }
+                node_files: { "config.yaml": node.yaml.tmpl }
+                shared_files: { "shared/peers.txt": peers.txt.tmpl }
+            """));
+
+        var problems = ex.Problems.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith($"{Path.Combine(_folder, "nodes", "node.yaml.tmpl")}:2:5: unknown name 'self.ip'", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{Path.Combine(_folder, "nodes", "peers.txt.tmpl")}:1:1: ", problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sources_need_exactly_one_kind_and_a_pinned_commit()
     {
         Assert.Equal(["4:13: 'source' of 'materializer' of 'nodes' needs exactly one of 'folder' (a local folder) or 'repository' (with 'commit')"], Fails("""

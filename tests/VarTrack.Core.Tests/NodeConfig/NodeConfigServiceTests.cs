@@ -78,12 +78,41 @@ public sealed class NodeConfigServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_min_nodes_the_membership_is_fixed_when_first_ready_so_every_node_and_instance_sees_one_peer_list()
+    {
+        var service = Service();
+        await Register(service, "node-1");
+        await Register(service, "node-2");
+        var first = JsonSerializer.Deserialize<NodeConfigPayload>((await Config(service, "node-1")).ToJson(), StateJson.Options)!;
+        Assert.Equal("node-1\nnode-2\n", first.Files[1].Content);
+
+        await Register(service, "node-3");
+        var late = await Config(service, "node-3");
+        Assert.Equal((404, "missing"), (late.StatusCode, Body(late).GetProperty("error").GetString()));
+        Assert.Matches(@"^node 'node-3' will never get config: node 'node-3' is not a member: the membership of this deployment was fixed at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 with 2 nodes \(start a new membership with a new 'deployment' name\)$",
+            Body(late).GetProperty("message").GetString());
+
+        // node-2 asks after node-3 registered, on this instance and on a fresh one (own cache) over the same state.
+        foreach (var instance in new[] { service, Service() })
+        {
+            var second = JsonSerializer.Deserialize<NodeConfigPayload>((await Config(instance, "node-2")).ToJson(), StateJson.Options)!;
+            Assert.Equal((first.Snapshot, first.Files[1].Content, first.Files[1].Sha256), (second.Snapshot, second.Files[1].Content, second.Files[1].Sha256));
+            Assert.Equal(404, (await Config(instance, "node-3")).StatusCode);
+        }
+        var list = Body(await service.ListAsync($"Bearer {Bootstrap}", null, default));
+        Assert.Equal(["node-1:ready", "node-2:ready", "node-3:missing"], list.GetProperty("nodes").EnumerateArray().Select(n => $"{n.GetProperty("identifier").GetString()}:{n.GetProperty("state").GetString()}"));
+        // One persisted payload for the fixed list, however many snapshots were asked for.
+        Assert.Single(await _state.ListAsync("node-artifacts"));
+    }
+
+    [Fact]
     public async Task An_unregistered_node_is_told_to_wait_and_re_registering_updates_but_keeps_the_first_time()
     {
         var service = Service();
         var unknown = await Config(service, "node-9");
         Assert.Equal(425, unknown.StatusCode);
-        Assert.Equal("node 'node-9' is not registered yet; register it first", Body(unknown).GetProperty("message").GetString());
+        Assert.Equal(("not_registered", "node 'node-9' is not registered; register it first"), (Body(unknown).GetProperty("error").GetString(), Body(unknown).GetProperty("message").GetString()));
+        Assert.Equal(3, unknown.RetryAfterSeconds);
 
         await Register(service, "node-1", "10.0.0.1");
         var first = await new StateNodeRegistry(_state, "test").GetAsync("node-1");
@@ -91,6 +120,20 @@ public sealed class NodeConfigServiceTests : IDisposable
         var second = (await new StateNodeRegistry(_state, "test").GetAsync("node-1"))!;
         Assert.Equal(("2001:db8::1", "b", first!.RegisteredAt), (second.Address, second.Metadata.GetProperty("zone").GetString(), second.RegisteredAt));
         Assert.Single(await new StateNodeRegistry(_state, "test").ListAsync());
+    }
+
+    [Fact]
+    public async Task An_identifier_outside_the_expected_list_gets_404_at_once_even_before_it_registers()
+    {
+        var settings = new NodeSettings(new NodeTokenSettings { Bootstrap = new SettingValue(Bootstrap, default) },
+            new NodeMaterializerSettings(NodeMaterializerType.Precomputed, new NodeSourceSettings { Folder = _folder }) { Identifiers = ["node-1", "node-2"] });
+        var service = new NodeConfigService(settings, new StateNodeRegistry(_state, "test"), NodeMaterializers.Create(settings, null, _state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System);
+
+        var stranger = await Config(service, "node-9");
+        Assert.Equal((404, "missing", "node 'node-9' will never get config: node 'node-9' is not one of the expected identifiers"),
+            (stranger.StatusCode, Body(stranger).GetProperty("error").GetString(), Body(stranger).GetProperty("message").GetString()));
+        Assert.Equal((425, "not_registered"), ((await Config(service, "node-1")).StatusCode, Body(await Config(service, "node-1")).GetProperty("error").GetString()));
     }
 
     [Fact]
@@ -133,12 +176,17 @@ public sealed class NodeConfigServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_token_variable_that_is_not_set_is_a_500_naming_the_setting()
+    public async Task A_token_variable_that_is_not_set_is_a_generic_500_for_the_caller_and_named_in_the_log_only()
     {
-        var tokens = new NodeTokenSettings { Bootstrap = new SettingValue("${NODE_TOKEN_UNSET}", default) };
-        var answer = await Register(Service(tokens), "node-1");
-        Assert.Equal(500, answer.StatusCode);
-        Assert.Contains("'bootstrap' of 'tokens' of 'nodes' uses ${NODE_TOKEN_UNSET}, but the environment variable NODE_TOKEN_UNSET is not set", Body(answer).GetProperty("message").GetString(), StringComparison.Ordinal);
+        var tokens = new NodeTokenSettings { Bootstrap = new SettingValue("${NODE_TOKEN_UNSET}", default), PerNode = new Dictionary<string, SettingValue> { ["n1"] = new("@secret(kv/nodes#n1)", default) } };
+        var service = Service(tokens);
+        foreach (var answer in new[] { await Register(service, "node-1", token: "anything"), await Config(service, "node-1", token: "anything"), await service.ListAsync("Bearer anything", "api", default) })
+        {
+            Assert.Equal((500, "internal_error"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+            var correlation = Body(answer).GetProperty("correlation_id").GetString()!;
+            Assert.Equal($"the server cannot check tokens; the server log has the details under correlation id {correlation}", Body(answer).GetProperty("message").GetString());
+            Assert.Contains(_log.Lines, l => l.Contains(correlation, StringComparison.Ordinal) && l.Contains("'bootstrap' of 'tokens' of 'nodes' uses ${NODE_TOKEN_UNSET}, but the environment variable NODE_TOKEN_UNSET is not set", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -160,6 +208,50 @@ public sealed class NodeConfigServiceTests : IDisposable
         Assert.Equal((400, "bad_address"), await Send("""{"identifier": "n1", "address": "[::1]"}"""));
         Assert.Equal((400, "unsupported_version"), await Send("""{"schema_version": 2, "identifier": "n1", "address": "a"}"""));
         Assert.Equal(202, (await service.RegisterAsync($"Bearer {Bootstrap}", Encoding.UTF8.GetBytes("""{"identifier": "n1", "address": "::1", "metadata": [1, "two"]}"""), default)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Metadata_over_the_documented_limit_is_refused_before_it_is_stored()
+    {
+        var service = Service();
+        // The limit is in bytes of the compact JSON as stored ({"x":"..."} is 8 bytes around the text), where a
+        // non-ASCII character is escaped as \uXXXX: 6 bytes.
+        var atLimit = new { x = new string('é', (NodeContract.MaxMetadataBytes - 8) / 6) };
+        Assert.Equal(202, (await Register(service, "node-1", metadata: atLimit)).StatusCode);
+
+        var answer = await Register(service, "node-2", metadata: new { x = new string('a', NodeContract.MaxMetadataBytes) });
+
+        Assert.Equal((400, "metadata_too_large"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+        Assert.Equal($"'metadata' is {NodeContract.MaxMetadataBytes + 8} bytes as compact JSON; at most 16384 are kept", Body(answer).GetProperty("message").GetString());
+        Assert.Null(await new StateNodeRegistry(_state, "test").GetAsync("node-2"));
+    }
+
+    [Fact]
+    public async Task A_registry_failure_has_its_own_error_code()
+    {
+        var settings = new NodeSettings(new NodeTokenSettings { Bootstrap = new SettingValue(Bootstrap, default) },
+            new NodeMaterializerSettings(NodeMaterializerType.Precomputed, new NodeSourceSettings { Folder = _folder }) { MinNodes = 1 });
+        var service = new NodeConfigService(settings, new BrokenRegistry(), NodeMaterializers.Create(settings, null, _state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System, _log);
+
+        foreach (var answer in new[] { await Register(service, "node-1"), await Config(service, "node-1") })
+        {
+            Assert.Equal((500, "registry_failed"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+            Assert.StartsWith("Azure Table 't' (partition 'test'): cannot list nodes: cannot reach http://127.0.0.1:1 (correlation id ", Body(answer).GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class BrokenRegistry : INodeRegistry
+    {
+        public string Description => "Azure Table 't' (partition 'test')";
+
+        private static Exception Down() => new Errors.VarTrackException(new Errors.Problem("Azure Table 't' (partition 'test'): cannot list nodes: cannot reach http://127.0.0.1:1"));
+
+        public Task<NodeRegistration> RegisterAsync(string identifier, string address, JsonElement metadata, DateTimeOffset now, CancellationToken cancellationToken = default) => throw Down();
+
+        public Task<NodeRegistration?> GetAsync(string identifier, CancellationToken cancellationToken = default) => throw Down();
+
+        public Task<IReadOnlyList<NodeRegistration>> ListAsync(CancellationToken cancellationToken = default) => throw Down();
     }
 
     [Fact]

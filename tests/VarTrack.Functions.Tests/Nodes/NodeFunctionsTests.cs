@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using VarTrack.Core.Config;
 using VarTrack.Core.NodeConfig;
 using VarTrack.Core.State;
@@ -26,8 +28,8 @@ public sealed class NodeFunctionsTests : IDisposable
                 NodeFiles = new Dictionary<string, string> { ["node.conf"] = "node.tmpl" },
             }) { RetryAfter = TimeSpan.FromSeconds(4) };
         var state = new InMemoryStateStore();
-        _functions = new NodeFunctions(new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
-            new NodeAccess(settings.Tokens, new SettingResolver()), new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero))));
+        _functions = new NodeFunctions(new ServiceCollection().AddSingleton(new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero)))).BuildServiceProvider());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -84,9 +86,44 @@ public sealed class NodeFunctionsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_service_that_cannot_be_created_is_a_json_500_with_a_correlation_id()
+    {
+        var broken = new NodeFunctions(new ServiceCollection()
+            .AddSingleton<INodeRegistry>(_ => throw new InvalidOperationException("connection string AccountKey=abc is malformed"))
+            .AddSingleton(sp => new NodeConfigService(null!, sp.GetRequiredService<INodeRegistry>(), null!, null!, TimeProvider.System))
+            .BuildServiceProvider());
+
+        foreach (var result in new[] { await broken.RegisterAsync(Request("POST", new { identifier = "node-1", address = "a" }), default), await broken.ListAsync(Request("GET", null), default) })
+        {
+            var (status, body) = Read(result);
+            Assert.Equal((500, "internal_error"), (status, body.GetProperty("error").GetString()));
+            Assert.Matches("^[0-9a-f]{16}$", body.GetProperty("correlation_id").GetString()!);
+            Assert.DoesNotContain("AccountKey", body.GetRawText(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task With_per_node_tokens_the_list_takes_the_api_token_app_setting()
+    {
+        var settings = new NodeSettings(new NodeTokenSettings { PerNode = new Dictionary<string, SettingValue> { ["node-1"] = new("token-1", default) } },
+            new NodeMaterializerSettings(NodeMaterializerType.Template, new NodeSourceSettings { Folder = _folder }) { MinNodes = 1, NodeFiles = new Dictionary<string, string> { ["node.conf"] = "node.tmpl" } });
+        var state = new InMemoryStateStore();
+        var service = new NodeConfigService(settings, new StateNodeRegistry(state, settings.Deployment), NodeMaterializers.Create(settings, null, state),
+            new NodeAccess(settings.Tokens, new SettingResolver()), TimeProvider.System);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.ApiTokenSetting] = "fn-api-token-9d" }).Build();
+        var functions = new NodeFunctions(new ServiceCollection().AddSingleton(service).AddSingleton<IConfiguration>(configuration).BuildServiceProvider());
+
+        Assert.Equal(401, Read(await functions.ListAsync(Request("GET", null, token: "token-1"), default)).Status);
+        var (status, body) = Read(await functions.ListAsync(Request("GET", null, token: "fn-api-token-9d"), default));
+        Assert.Equal((200, 0), (status, body.GetProperty("nodes").GetArrayLength()));
+        // Without the setting nothing lists the nodes of a per-node deployment.
+        Assert.Equal(401, Read(await new NodeFunctions(new ServiceCollection().AddSingleton(service).BuildServiceProvider()).ListAsync(Request("GET", null, token: "fn-api-token-9d"), default)).Status);
+    }
+
+    [Fact]
     public async Task Without_a_nodes_section_every_route_answers_404()
     {
-        var none = new NodeFunctions();
+        var none = new NodeFunctions(new ServiceCollection().BuildServiceProvider());
         var (status, body) = Read(await none.ConfigAsync(Request("POST", new { identifier = "node-1" }), default));
         Assert.Equal((404, "nodes_not_configured"), (status, body.GetProperty("error").GetString()));
         Assert.Equal(404, Read(await none.ListAsync(Request("GET", null), default)).Status);
