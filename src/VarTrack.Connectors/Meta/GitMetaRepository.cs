@@ -165,30 +165,44 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
     {
         await ReadTipAsync(TimeSpan.Zero, cancellationToken);
         using var repository = Open();
-        var commits = new List<Commit>();
-        for (var commit = repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit; commit is not null; commit = commit.Parents.FirstOrDefault())
-            commits.Add(commit);
-        commits.Reverse();
+        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target is not Commit tip) return [];
+        // Every commit reachable through any parent, parents first: a merge must not hide a history behind its first parent.
+        var commits = repository.Commits.QueryBy(new CommitFilter
+        {
+            IncludeReachableFrom = tip,
+            SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse,
+        }).ToList();
         var history = new List<MetaHistoryStep>(commits.Count);
         foreach (var commit in commits)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var changes = repository.Diff.Compare<TreeChanges>(commit.Parents.FirstOrDefault()?.Tree, commit.Tree, new CompareOptions { Similarity = SimilarityOptions.None });
-            var files = new List<MetaFileChange>();
-            foreach (var change in changes)
+            var parents = commit.Parents.ToList();
+            history.Add(new MetaHistoryStep(commit.Sha, $"{commit.Author.Name} <{commit.Author.Email}>", commit.Committer.When,
+                ChangesAgainst(repository, parents.FirstOrDefault()?.Tree, commit.Tree))
             {
-                var kind = change.Status switch
-                {
-                    ChangeKind.Added or ChangeKind.Copied => GitChangeKind.Added,
-                    ChangeKind.Deleted => GitChangeKind.Deleted,
-                    _ => GitChangeKind.Modified,
-                };
-                var content = kind == GitChangeKind.Deleted || change.Mode == Mode.GitLink ? null : BlobBytes(repository, change.Oid);
-                files.Add(new MetaFileChange(change.Path.Replace('\\', '/'), kind, content));
-            }
-            history.Add(new MetaHistoryStep(commit.Sha, $"{commit.Author.Name} <{commit.Author.Email}>", commit.Committer.When, files));
+                Parents = [.. parents.Select(p => p.Sha)],
+                OtherParentChanges = [.. parents.Skip(1).Select(p => ChangesAgainst(repository, p.Tree, commit.Tree))],
+            });
         }
         return history;
+    }
+
+    private static IReadOnlyList<MetaFileChange> ChangesAgainst(Repository repository, Tree? before, Tree after)
+    {
+        var changes = repository.Diff.Compare<TreeChanges>(before, after, new CompareOptions { Similarity = SimilarityOptions.None });
+        var files = new List<MetaFileChange>();
+        foreach (var change in changes)
+        {
+            var kind = change.Status switch
+            {
+                ChangeKind.Added or ChangeKind.Copied => GitChangeKind.Added,
+                ChangeKind.Deleted => GitChangeKind.Deleted,
+                _ => GitChangeKind.Modified,
+            };
+            var content = kind == GitChangeKind.Deleted || change.Mode == Mode.GitLink ? null : BlobBytes(repository, change.Oid);
+            files.Add(new MetaFileChange(change.Path.Replace('\\', '/'), kind, content));
+        }
+        return files;
     }
 
     public void Dispose() => _gate.Dispose();

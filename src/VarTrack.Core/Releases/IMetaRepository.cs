@@ -30,6 +30,9 @@ public interface IMetaRepository
     /// </summary>
     Task<MetaCommitResult> CommitAsync(Func<MetaTree, CancellationToken, Task<MetaChange>> plan, CancellationToken cancellationToken = default);
 
-    /// <summary>The first-parent history of the branch from its root commit to its tip (fetched first).</summary>
+    /// <summary>
+    /// Every commit reachable from the branch's tip through any parent (fetched first), parents before children, each
+    /// with what it changed against each of its parents.
+    /// </summary>
     Task<IReadOnlyList<MetaHistoryStep>> HistoryAsync(CancellationToken cancellationToken = default);
 }

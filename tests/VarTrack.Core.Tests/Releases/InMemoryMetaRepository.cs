@@ -70,14 +70,14 @@ public sealed class InMemoryMetaRepository : IMetaRepository
     {
         var steps = new List<MetaHistoryStep>();
         Dictionary<string, byte[]> before = new(StringComparer.Ordinal);
-        foreach (var (sha, _, files, author) in _commits)
+        foreach (var (sha, parent, files, author) in _commits)
         {
             var changes = new List<MetaFileChange>();
             foreach (var (path, content) in files)
                 if (!before.TryGetValue(path, out var old)) changes.Add(new MetaFileChange(path, GitChangeKind.Added, content));
                 else if (!old.AsSpan().SequenceEqual(content)) changes.Add(new MetaFileChange(path, GitChangeKind.Modified, content));
             foreach (var path in before.Keys.Where(p => !files.ContainsKey(p))) changes.Add(new MetaFileChange(path, GitChangeKind.Deleted, null));
-            steps.Add(new MetaHistoryStep(sha, author, DateTimeOffset.UnixEpoch, changes));
+            steps.Add(new MetaHistoryStep(sha, author, DateTimeOffset.UnixEpoch, changes) { Parents = parent is null ? [] : [parent] });
             before = files;
         }
         return Task.FromResult<IReadOnlyList<MetaHistoryStep>>(steps);
