@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -146,7 +148,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
                     // The rejection is only a race if the branch moved; anything else (a hook's refusal) will not pass by retrying.
                     await FetchAsync(cancellationToken);
                     using (var repository = Open())
-                        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.TargetIdentifier == tip)
+                        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.TargetIdentifier == tip && !IsLockContention(rejection))
                             throw Failure($"the push was refused: {rejection}");
                     _logger.LogInformation("{Where}: push of {Commit} rejected because the branch moved (attempt {Attempt} of {Max}); planning again on the new tip",
                         Where, commit, attempt, _maxAttempts);
@@ -361,6 +363,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
     /// <summary>Null when the branch took the commit; else the server's or libgit2's reason for refusing it.</summary>
     private async Task<string?> PushAsync(string commit, CancellationToken cancellationToken)
     {
+        if (IsLocal) return await PushWithGitAsync(commit, cancellationToken);
         using var connection = await ConnectAsync(cancellationToken);
         return await RunNetworkAsync("push", connection, deadline =>
         {
@@ -385,6 +388,62 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
             }
             return refused is null ? null : GitUrl.ScrubText(refused, [.. connection.Secrets]);
         }, cancellationToken);
+    }
+
+    /// <summary>Another push held the branch's lock: a race like a moved branch (which may not be visible yet), so worth retrying.</summary>
+    private static bool IsLockContention(string rejection) => rejection.Contains("lock", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A path or <c>file://</c> URL: libgit2's local transport would update the branch without checking its old value.</summary>
+    private bool IsLocal => !GitUrl.IsHttp(_url) && !GitUrl.IsSsh(_url);
+
+    /// <summary>
+    /// Pushes to a local repository with the git executable, whose receive-pack updates the branch under its lock only
+    /// if it still holds the value the push was based on (and refuses a non-fast-forward): the same compare-and-swap as a
+    /// remote. libgit2's local push compares only with refs read at connect and then overwrites, so two writers could
+    /// both succeed and the first one's event would vanish.
+    /// </summary>
+    private async Task<string?> PushWithGitAsync(string commit, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--git-dir", _directory, "push", "--porcelain", "--no-verify", "--", _url, $"{commit}:refs/heads/{_branch}" })
+            start.ArgumentList.Add(argument);
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new Win32Exception();
+        }
+        catch (Win32Exception ex)
+        {
+            throw Failure($"cannot push: a meta repository given as a local path is pushed with the git executable, which cannot be started ({ex.Message}); install git or serve the repository over https");
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_git.FetchTimeout);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw Failure($"cannot push: no answer within the fetch timeout ({_git.FetchTimeout})");
+            }
+            if (process.ExitCode == 0) return null;
+            // Porcelain: "!<TAB>from:to<TAB>[rejected] (fetch first)"; else git's own error line.
+            var rejected = (await output).Split('\n').FirstOrDefault(l => l.StartsWith('!'))?.Split('\t').LastOrDefault()?.Trim();
+            var reason = rejected ?? (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("error:") || l.StartsWith("fatal:"));
+            return reason ?? $"git push exited with {process.ExitCode}";
+        }
     }
 
     private void EnsureRemote(Repository repository)
