@@ -25,6 +25,8 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
 {
     private const string RemoteName = "origin";
     private const string OutgoingRef = "refs/vartrack-meta/outgoing";
+    // The branch tip this clone last saw (fetched or pushed): a fetched tip that does not descend from it was force-pushed.
+    private const string SeenRef = "refs/vartrack-meta/seen";
     private const int TreeCacheSize = 8;
 
     private readonly string _url;
@@ -139,7 +141,11 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
                     var rejection = await PushAsync(commit, cancellationToken);
                     if (rejection is null)
                     {
-                        using (var repository = Open()) repository.Refs.Add(TrackingRef, new ObjectId(commit), allowOverwrite: true);
+                        using (var repository = Open())
+                        {
+                            repository.Refs.Add(TrackingRef, new ObjectId(commit), allowOverwrite: true);
+                            repository.Refs.Add(SeenRef, new ObjectId(commit), allowOverwrite: true);
+                        }
                         Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
                         _logger.LogInformation("{Where}: pushed {Commit} ({Message}) after {Attempts} attempt(s)", Where, commit, change.Message, attempt);
                         return new MetaCommitResult(commit, change, attempt);
@@ -357,7 +363,29 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
             Commands.Fetch(repository, RemoteName, [refspec], options, null);
             return true;
         }, cancellationToken);
+        CheckNoForcePush();
         Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>
+    /// The fetch refspec is forced (a fetch must not fail), so a rewritten branch would silently become the base of the
+    /// next write and the read API's answer. Refuses when the fetched tip does not descend from the tip this clone saw
+    /// last; the tracking ref is put back, so nothing is built on (or served from) the rewritten history.
+    /// </summary>
+    private void CheckNoForcePush()
+    {
+        using var repository = Open();
+        var fetched = repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit;
+        var seen = repository.Refs[SeenRef]?.ResolveToDirectReference()?.Target as Commit;
+        if (seen is not null && (fetched is null || (fetched.Id != seen.Id && repository.ObjectDatabase.FindMergeBase(seen, fetched)?.Id != seen.Id)))
+        {
+            repository.Refs.Add(TrackingRef, seen.Id, allowOverwrite: true);
+            var now = fetched is null ? "was deleted" : $"is now at {fetched.Sha}, which does not descend from it";
+            throw Failure($"branch '{_branch}' was rewritten (force-pushed): this clone last saw {seen.Sha}, and the branch {now}; " +
+                          "refusing to read or write on a rewritten history. Check it with vt meta verify from a fresh working clone (--work-dir), " +
+                          $"restore the branch, or delete the working clone '{_directory}' if the rewrite is intended; and protect the branch against force pushes");
+        }
+        if (fetched is not null) repository.Refs.Add(SeenRef, fetched.Id, allowOverwrite: true);
     }
 
     /// <summary>Null when the branch took the commit; else the server's or libgit2's reason for refusing it.</summary>

@@ -219,6 +219,31 @@ public sealed class GitMetaRepositoryTests : IDisposable
     private string SeedRoot() => _remote.Git("rev-list", "--max-parents=0", "main^2").Trim();
 
     [Fact]
+    public async Task A_force_pushed_branch_is_refused_by_the_writer_naming_the_old_and_the_new_tip()
+    {
+        var writer = await SeededAsync("1.0.0", "1.1.0");
+        await writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var seen = _remote.Head()!;
+        // Plain git: drop the promotion and edit the release, then force the branch there.
+        var clone = _remote.ClonePath("forcer");
+        TestGitRepository.Git(Path.GetTempPath(), "clone", "-q", _remote.Url, clone);
+        TestGitRepository.Git(clone, "reset", "-q", "--hard", "HEAD~1");
+        var file = Path.Combine(clone, "projects/shop/releases/1.0.0.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace(new string('a', 40), new string('c', 40)));
+        TestGitRepository.Git(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "commit", "-qam", "rewrite");
+        TestGitRepository.Git(clone, "push", "-q", "--force", "origin", "HEAD:refs/heads/main");
+        var forced = _remote.Head()!;
+
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => writer.PromoteAsync("shop", "beta", "1.1.0", null, "bob", null));
+
+        Assert.Contains($"branch 'main' was rewritten (force-pushed): this clone last saw {seen}, and the branch is now at {forced}, which does not descend from it", error.Message);
+        Assert.Equal(forced, _remote.Head());
+        // Readers of that clone keep the history they saw rather than serving the rewritten one.
+        await Assert.ThrowsAsync<VarTrackException>(() => _remote.Repository("seed").ReadTipAsync(TimeSpan.Zero));
+        Assert.Equal(seen, TestGitRepository.Git(_remote.ClonePath("seed"), "rev-parse", "refs/remotes/origin/main").Trim());
+    }
+
+    [Fact]
     public async Task The_writer_refuses_to_rewrite_an_existing_record_and_pushes_nothing()
     {
         await SeededAsync("1.0.0");
