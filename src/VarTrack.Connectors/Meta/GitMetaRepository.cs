@@ -136,7 +136,6 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
                         tree = TreeOf(tipCommit);
                     }
                     var change = await plan(tree, cancellationToken);
-                    MetaImmutability.Check(tree, change);
                     var commit = CreateCommit(tip, change);
                     var rejection = await PushAsync(commit, cancellationToken);
                     if (rejection is null)

@@ -248,9 +248,9 @@ public sealed class GitMetaRepositoryTests : IDisposable
     {
         await SeededAsync("1.0.0");
         var head = _remote.Head();
-        var repository = _remote.Repository("sneaky");
+        var writer = _remote.Writer("sneaky");
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => repository.CommitAsync((_, _) =>
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => writer.CommitAsync((_, _) =>
             Task.FromResult(new MetaChange("rewrite", [new MetaFileWrite("projects/shop/releases/1.0.0.json", Release("1.0.0", 'c').ToCanonical())]))));
 
         Assert.StartsWith("projects/shop/releases/1.0.0.json: refused: release records are immutable and this one already exists at commit ", error.Problems[0].ToString());

@@ -227,12 +227,13 @@ public sealed class MetaWriterTests
     }
 
     [Fact]
-    public async Task The_last_check_before_a_commit_refuses_to_rewrite_an_immutable_record()
+    public async Task The_writer_checks_every_plan_itself_so_a_repository_that_checks_nothing_never_gets_a_rewrite()
     {
+        // The in-memory repository, like any IMetaRepository, commits what it is given: the check is the writer's.
         await _writer.CreateReleaseAsync("shop", Release("1.0.0"));
         var tip = _repository.Tip;
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => _repository.CommitAsync((_, _) =>
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => _writer.CommitAsync((_, _) =>
             Task.FromResult(new MetaChange("sneaky", [new MetaFileWrite("projects/shop/releases/1.0.0.json", Release("1.0.0", 'c').ToCanonical())])), CancellationToken.None));
 
         Assert.StartsWith("projects/shop/releases/1.0.0.json: refused: release records are immutable and this one already exists at commit ", error.Problems[0].ToString());
