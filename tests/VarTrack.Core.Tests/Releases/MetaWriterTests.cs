@@ -241,6 +241,24 @@ public sealed class MetaWriterTests
     }
 
     [Fact]
+    public async Task An_environment_file_where_a_folder_is_or_under_a_file_is_refused_naming_both_and_writes_nothing()
+    {
+        await _writer.PutEnvironmentFileAsync("Dev", "alice", "app.yaml", Bytes("a: 1\n"));
+        await _writer.PutEnvironmentFileAsync("Dev", "alice", "db.yaml", Bytes("b: 1\n"));
+        await _writer.PutEnvironmentFileAsync("Stage", null, "app", Bytes("c: 1\n"));
+        var tip = _repository.Tip;
+
+        var folder = await Assert.ThrowsAsync<VarTrackException>(() => _writer.PutEnvironmentFileAsync("Dev", null, "alice", Bytes("x\n")));
+        var file = await Assert.ThrowsAsync<VarTrackException>(() => _writer.PutEnvironmentFileAsync("Stage", null, "app/x.yaml", Bytes("x\n")));
+
+        Assert.Equal("envs/Dev/alice: refused: 'envs/Dev/alice' is a folder holding 2 files (envs/Dev/alice/app.yaml, envs/Dev/alice/db.yaml); writing a file there would delete them; choose another name",
+            Assert.Single(folder.Problems).ToString());
+        Assert.Equal("envs/Stage/app/x.yaml: refused: 'envs/Stage/app' is a file, so writing 'envs/Stage/app/x.yaml' would replace it with a folder and delete it; choose another name",
+            Assert.Single(file.Problems).ToString());
+        Assert.Equal(tip, _repository.Tip);
+    }
+
+    [Fact]
     public void The_last_check_refuses_paths_outside_the_model_and_records_that_are_not_canonical()
     {
         var change = new MetaChange("x",
