@@ -33,6 +33,11 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     private static readonly string HeadsKey = StateKey.Of("meta", "heads");
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
 
+    /// <summary>Failed tries after which a pending push is dropped (retried after 1 s, doubling up to 5 min: about half an hour).</summary>
+    public const int MaxPushAttempts = 10;
+
+    private static readonly TimeSpan MaxPushBackoff = TimeSpan.FromMinutes(5);
+
     private readonly IMetaRepository _repository;
     private readonly MetaSettings _settings;
     private readonly IStateStore _state;
@@ -111,6 +116,8 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             if (await StateJson.ReadAsync<MetaPendingPush>(_state, key, cancellationToken) is { } push) pushes.Add((key, push));
         foreach (var (key, push) in pushes.OrderBy(p => p.Push.ReceivedAt))
         {
+            // A push that failed waits for its backoff: each try may cost a network fetch.
+            if (push.NextAttemptAt > _time.GetUtcNow()) continue;
             try
             {
                 await QueueAsync(push, cancellationToken);
@@ -118,8 +125,21 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             }
             catch (VarTrackException ex)
             {
-                // The repository cannot be read now (or the commit is gone): kept, tried again at the next run.
-                _logger.LogError("meta push {Commit}: cannot compute the channels that moved: {Reason}", push.Commit, ex.Message);
+                var attempts = push.Attempts + 1;
+                if (attempts >= MaxPushAttempts)
+                {
+                    // Nothing is lost for good: meta/heads did not move, so the next push's comparison covers these channels.
+                    await _state.DeleteAsync(key, cancellationToken);
+                    _logger.LogWarning("meta push {Commit} dropped after {Attempts} failed attempts since {Received}: {Reason}; channels it moved are notified with the next push",
+                        push.Commit, attempts, push.ReceivedAt, ex.Message);
+                    continue;
+                }
+                // The repository cannot be read now (or the commit is gone): kept, tried again after a backoff.
+                var delay = TimeSpan.FromSeconds(Math.Pow(2, attempts - 1));
+                var next = push with { Attempts = attempts, LastError = ex.Message, NextAttemptAt = _time.GetUtcNow() + (delay > MaxPushBackoff ? MaxPushBackoff : delay) };
+                await _state.WriteAsync(key, StateJson.Serialize(next), cancellationToken);
+                _logger.LogError("meta push {Commit}: cannot compute the channels that moved (attempt {Attempt} of {Max}): {Reason}",
+                    push.Commit, attempts, MaxPushAttempts, ex.Message);
             }
         }
     }

@@ -75,6 +75,31 @@ public sealed class MetaNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pushed_commit_that_cannot_be_found_is_retried_with_backoff_and_dropped_after_the_last_attempt()
+    {
+        var missing = new string('d', 40);
+        Assert.True(await PushedAsync(missing));
+        var key = StateKey.Of("meta", "pushes", missing);
+
+        var tries = 0;
+        for (var tick = 0; tick < 3600 && (await _state.ListAsync("meta/pushes")).Count > 0; tick++)
+        {
+            var before = await StateJson.ReadAsync<MetaPendingPush>(_state, key, CancellationToken.None);
+            await _notifier.ProcessAsync();
+            var after = await StateJson.ReadAsync<MetaPendingPush>(_state, key, CancellationToken.None);
+            if (after is null || after.Attempts != before!.Attempts) tries++;
+            _clock.Now = _clock.Now.AddSeconds(1);
+        }
+
+        Assert.Empty(await _state.ListAsync("meta/pushes"));
+        Assert.Equal(MetaNotifier.MaxPushAttempts, tries);
+        // A later push still notifies the channels (the heads were never moved by the dropped push).
+        var commit = await PromoteAsync("1.0.0", null);
+        Assert.True(await PushedAsync(commit));
+        Assert.Equal(1, await _notifier.ProcessAsync());
+    }
+
+    [Fact]
     public async Task Without_a_record_of_earlier_heads_the_state_before_the_pushed_commit_is_the_baseline()
     {
         await PromoteAsync("1.0.0", null);
