@@ -66,7 +66,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     public async Task<bool> OnPushAsync(PushNotice push, CancellationToken cancellationToken = default)
     {
         if (!string.Equals(push.Repository, _settings.Name, StringComparison.OrdinalIgnoreCase) || push.Ref != $"refs/heads/{_settings.Branch}") return false;
-        var pending = new MetaPendingPush(push.Commit, push.DeliveryId, _time.GetUtcNow());
+        var pending = new MetaPendingPush(push.Commit, push.DeliveryId, _time.GetUtcNow()) { Before = push.Before };
         await _state.TryCreateAsync(StateKey.Of("meta", "pushes", push.Commit), StateJson.Serialize(pending), cancellationToken);
         _logger.LogInformation("meta push {Commit} to {Repository} queued for notification (delivery {Delivery})", push.Commit, push.Repository, push.DeliveryId);
         _work.Release();
@@ -153,7 +153,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             _logger.LogInformation("meta push {Commit} is older than {Known}, already notified; nothing to send", push.Commit, known.Commit);
             return;
         }
-        var before = known?.Heads ?? await HeadsAtParentAsync(tree.Commit!, cancellationToken);
+        var before = known?.Heads ?? await HeadsBeforeAsync(push, tree.Commit!, cancellationToken);
         var heads = ChannelResolver.All(tree);
         foreach (var (key, state) in heads)
         {
@@ -171,11 +171,16 @@ public sealed class MetaNotifier : IPushListener, IDisposable
         await _state.WriteAsync(HeadsKey, StateJson.Serialize(new MetaHeadsDocument(tree.Commit!, heads.ToDictionary(h => h.Key, h => h.Value.LastEventPath.Path))), cancellationToken);
     }
 
-    /// <summary>Without a record of what was notified, the pushed commit's parent is the state before the push.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> HeadsAtParentAsync(string commit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Without a record of what was notified, the state before the push: the webhook's <c>before</c> commit (a push of
+    /// several commits moves channels in each of them, not only in the last one's parent); all zeros is a new branch,
+    /// where every channel is new; unknown falls back to the pushed commit's parent.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> HeadsBeforeAsync(MetaPendingPush push, string commit, CancellationToken cancellationToken)
     {
-        if (await _repository.FirstParentAsync(commit, cancellationToken) is not { } parent) return new Dictionary<string, string>();
-        return ChannelResolver.All(await _repository.ReadAsync(parent, cancellationToken)).ToDictionary(h => h.Key, h => h.Value.LastEventPath.Path);
+        var before = push.Before is { Length: > 0 } given ? given : await _repository.FirstParentAsync(commit, cancellationToken);
+        if (before is null || Webhooks.GitRefs.IsZero(before)) return new Dictionary<string, string>();
+        return ChannelResolver.All(await _repository.ReadAsync(before, cancellationToken)).ToDictionary(h => h.Key, h => h.Value.LastEventPath.Path);
     }
 
     private static string Body(ChannelState state, string commit) => new JsonObject

@@ -7,6 +7,9 @@ namespace VarTrack.Core.Releases;
 /// </summary>
 public sealed record MetaPendingPush(string Commit, string DeliveryId, DateTimeOffset ReceivedAt)
 {
+    /// <summary>The branch's commit before the push, from the webhook (all zeros: the branch is new); null when unknown.</summary>
+    public string? Before { get; init; }
+
     public int Attempts { get; init; }
 
     public DateTimeOffset NextAttemptAt { get; init; }

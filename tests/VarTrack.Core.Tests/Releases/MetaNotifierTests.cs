@@ -113,6 +113,36 @@ public sealed class MetaNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_record_of_earlier_heads_the_webhook_before_commit_is_the_baseline_so_every_pushed_commit_counts()
+    {
+        await _writer.CreateReleaseAsync("shop", Release("1.0.0"));
+        var before = _repository.Tip!;
+        // One push of two commits: prod moves in the first, beta in the second (the pushed commit's parent has prod already).
+        await _writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var commit = (await _writer.PromoteAsync("shop", "beta", "1.0.0", null, "alice", null)).Commit;
+
+        await _notifier.OnPushAsync(new PushNotice("github", "d-1", "acme/meta", "https://git.example/acme/meta.git", "refs/heads/main", commit) { Before = before });
+        await _notifier.ProcessAsync();
+
+        Assert.Equal(["beta", "prod"], _http.Requests.Select(r => ChannelOf(r.Body)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_push_that_creates_the_branch_notifies_every_channel_as_new()
+    {
+        await _writer.CreateReleaseAsync("shop", Release("1.0.0"));
+        await _writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var commit = (await _writer.PromoteAsync("shop", "beta", "1.0.0", null, "alice", null)).Commit;
+
+        await _notifier.OnPushAsync(new PushNotice("github", "d-1", "acme/meta", "https://git.example/acme/meta.git", "refs/heads/main", commit) { Before = new string('0', 40) });
+        await _notifier.ProcessAsync();
+
+        Assert.Equal(["beta", "prod"], _http.Requests.Select(r => ChannelOf(r.Body)).Order(StringComparer.Ordinal));
+    }
+
+    private static string ChannelOf(byte[] body) => System.Text.Json.Nodes.JsonNode.Parse(body)!["channel"]!.GetValue<string>();
+
+    [Fact]
     public async Task A_failing_subscriber_is_retried_with_backoff_keeping_delivery_id_and_body()
     {
         var commit = await PromoteAsync("1.0.0", null);
