@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,6 +25,8 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
 {
     private const string RemoteName = "origin";
     private const string OutgoingRef = "refs/vartrack-meta/outgoing";
+    // The branch tip this clone last saw (fetched or pushed): a fetched tip that does not descend from it was force-pushed.
+    private const string SeenRef = "refs/vartrack-meta/seen";
     private const int TreeCacheSize = 8;
 
     private readonly string _url;
@@ -132,12 +136,15 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
                         tree = TreeOf(tipCommit);
                     }
                     var change = await plan(tree, cancellationToken);
-                    MetaImmutability.Check(tree, change);
                     var commit = CreateCommit(tip, change);
                     var rejection = await PushAsync(commit, cancellationToken);
                     if (rejection is null)
                     {
-                        using (var repository = Open()) repository.Refs.Add(TrackingRef, new ObjectId(commit), allowOverwrite: true);
+                        using (var repository = Open())
+                        {
+                            repository.Refs.Add(TrackingRef, new ObjectId(commit), allowOverwrite: true);
+                            repository.Refs.Add(SeenRef, new ObjectId(commit), allowOverwrite: true);
+                        }
                         Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
                         _logger.LogInformation("{Where}: pushed {Commit} ({Message}) after {Attempts} attempt(s)", Where, commit, change.Message, attempt);
                         return new MetaCommitResult(commit, change, attempt);
@@ -146,7 +153,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
                     // The rejection is only a race if the branch moved; anything else (a hook's refusal) will not pass by retrying.
                     await FetchAsync(cancellationToken);
                     using (var repository = Open())
-                        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.TargetIdentifier == tip)
+                        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.TargetIdentifier == tip && !IsLockContention(rejection))
                             throw Failure($"the push was refused: {rejection}");
                     _logger.LogInformation("{Where}: push of {Commit} rejected because the branch moved (attempt {Attempt} of {Max}); planning again on the new tip",
                         Where, commit, attempt, _maxAttempts);
@@ -165,30 +172,44 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
     {
         await ReadTipAsync(TimeSpan.Zero, cancellationToken);
         using var repository = Open();
-        var commits = new List<Commit>();
-        for (var commit = repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit; commit is not null; commit = commit.Parents.FirstOrDefault())
-            commits.Add(commit);
-        commits.Reverse();
+        if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target is not Commit tip) return [];
+        // Every commit reachable through any parent, parents first: a merge must not hide a history behind its first parent.
+        var commits = repository.Commits.QueryBy(new CommitFilter
+        {
+            IncludeReachableFrom = tip,
+            SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse,
+        }).ToList();
         var history = new List<MetaHistoryStep>(commits.Count);
         foreach (var commit in commits)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var changes = repository.Diff.Compare<TreeChanges>(commit.Parents.FirstOrDefault()?.Tree, commit.Tree, new CompareOptions { Similarity = SimilarityOptions.None });
-            var files = new List<MetaFileChange>();
-            foreach (var change in changes)
+            var parents = commit.Parents.ToList();
+            history.Add(new MetaHistoryStep(commit.Sha, $"{commit.Author.Name} <{commit.Author.Email}>", commit.Committer.When,
+                ChangesAgainst(repository, parents.FirstOrDefault()?.Tree, commit.Tree))
             {
-                var kind = change.Status switch
-                {
-                    ChangeKind.Added or ChangeKind.Copied => GitChangeKind.Added,
-                    ChangeKind.Deleted => GitChangeKind.Deleted,
-                    _ => GitChangeKind.Modified,
-                };
-                var content = kind == GitChangeKind.Deleted || change.Mode == Mode.GitLink ? null : BlobBytes(repository, change.Oid);
-                files.Add(new MetaFileChange(change.Path.Replace('\\', '/'), kind, content));
-            }
-            history.Add(new MetaHistoryStep(commit.Sha, $"{commit.Author.Name} <{commit.Author.Email}>", commit.Committer.When, files));
+                Parents = [.. parents.Select(p => p.Sha)],
+                OtherParentChanges = [.. parents.Skip(1).Select(p => ChangesAgainst(repository, p.Tree, commit.Tree))],
+            });
         }
         return history;
+    }
+
+    private static IReadOnlyList<MetaFileChange> ChangesAgainst(Repository repository, Tree? before, Tree after)
+    {
+        var changes = repository.Diff.Compare<TreeChanges>(before, after, new CompareOptions { Similarity = SimilarityOptions.None });
+        var files = new List<MetaFileChange>();
+        foreach (var change in changes)
+        {
+            var kind = change.Status switch
+            {
+                ChangeKind.Added or ChangeKind.Copied => GitChangeKind.Added,
+                ChangeKind.Deleted => GitChangeKind.Deleted,
+                _ => GitChangeKind.Modified,
+            };
+            var content = kind == GitChangeKind.Deleted || change.Mode == Mode.GitLink ? null : BlobBytes(repository, change.Oid);
+            files.Add(new MetaFileChange(change.Path.Replace('\\', '/'), kind, content));
+        }
+        return files;
     }
 
     public void Dispose() => _gate.Dispose();
@@ -341,12 +362,35 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
             Commands.Fetch(repository, RemoteName, [refspec], options, null);
             return true;
         }, cancellationToken);
+        CheckNoForcePush();
         Volatile.Write(ref _lastFetchTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>
+    /// The fetch refspec is forced (a fetch must not fail), so a rewritten branch would silently become the base of the
+    /// next write and the read API's answer. Refuses when the fetched tip does not descend from the tip this clone saw
+    /// last; the tracking ref is put back, so nothing is built on (or served from) the rewritten history.
+    /// </summary>
+    private void CheckNoForcePush()
+    {
+        using var repository = Open();
+        var fetched = repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit;
+        var seen = repository.Refs[SeenRef]?.ResolveToDirectReference()?.Target as Commit;
+        if (seen is not null && (fetched is null || (fetched.Id != seen.Id && repository.ObjectDatabase.FindMergeBase(seen, fetched)?.Id != seen.Id)))
+        {
+            repository.Refs.Add(TrackingRef, seen.Id, allowOverwrite: true);
+            var now = fetched is null ? "was deleted" : $"is now at {fetched.Sha}, which does not descend from it";
+            throw Failure($"branch '{_branch}' was rewritten (force-pushed): this clone last saw {seen.Sha}, and the branch {now}; " +
+                          "refusing to read or write on a rewritten history. Check it with vt meta verify from a fresh working clone (--work-dir), " +
+                          $"restore the branch, or delete the working clone '{_directory}' if the rewrite is intended; and protect the branch against force pushes");
+        }
+        if (fetched is not null) repository.Refs.Add(SeenRef, fetched.Id, allowOverwrite: true);
     }
 
     /// <summary>Null when the branch took the commit; else the server's or libgit2's reason for refusing it.</summary>
     private async Task<string?> PushAsync(string commit, CancellationToken cancellationToken)
     {
+        if (IsLocal) return await PushWithGitAsync(commit, cancellationToken);
         using var connection = await ConnectAsync(cancellationToken);
         return await RunNetworkAsync("push", connection, deadline =>
         {
@@ -371,6 +415,62 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
             }
             return refused is null ? null : GitUrl.ScrubText(refused, [.. connection.Secrets]);
         }, cancellationToken);
+    }
+
+    /// <summary>Another push held the branch's lock: a race like a moved branch (which may not be visible yet), so worth retrying.</summary>
+    private static bool IsLockContention(string rejection) => rejection.Contains("lock", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A path or <c>file://</c> URL: libgit2's local transport would update the branch without checking its old value.</summary>
+    private bool IsLocal => !GitUrl.IsHttp(_url) && !GitUrl.IsSsh(_url);
+
+    /// <summary>
+    /// Pushes to a local repository with the git executable, whose receive-pack updates the branch under its lock only
+    /// if it still holds the value the push was based on (and refuses a non-fast-forward): the same compare-and-swap as a
+    /// remote. libgit2's local push compares only with refs read at connect and then overwrites, so two writers could
+    /// both succeed and the first one's event would vanish.
+    /// </summary>
+    private async Task<string?> PushWithGitAsync(string commit, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--git-dir", _directory, "push", "--porcelain", "--no-verify", "--", _url, $"{commit}:refs/heads/{_branch}" })
+            start.ArgumentList.Add(argument);
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new Win32Exception();
+        }
+        catch (Win32Exception ex)
+        {
+            throw Failure($"cannot push: a meta repository given as a local path is pushed with the git executable, which cannot be started ({ex.Message}); install git or serve the repository over https");
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_git.FetchTimeout);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw Failure($"cannot push: no answer within the fetch timeout ({_git.FetchTimeout})");
+            }
+            if (process.ExitCode == 0) return null;
+            // Porcelain: "!<TAB>from:to<TAB>[rejected] (fetch first)"; else git's own error line.
+            var rejected = (await output).Split('\n').FirstOrDefault(l => l.StartsWith('!'))?.Split('\t').LastOrDefault()?.Trim();
+            var reason = rejected ?? (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("error:") || l.StartsWith("fatal:"));
+            return reason ?? $"git push exited with {process.ExitCode}";
+        }
     }
 
     private void EnsureRemote(Repository repository)

@@ -23,13 +23,16 @@ public interface IMetaRepository
     Task<bool?> IsAncestorAsync(string ancestor, string descendant, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Fetches, runs <paramref name="plan"/> against the tip, refuses a change that would rewrite an existing release,
-    /// binary or event, commits and pushes. A push rejected because the branch moved is retried (a bounded number of
-    /// times): fetch again and run <paramref name="plan"/> against the new tip, so its compare-and-swap checks see the
+    /// Fetches, runs <paramref name="plan"/> against the tip, commits and pushes. Records are checked by the caller
+    /// (<see cref="MetaWriter.CommitAsync"/> runs <see cref="MetaImmutability.Check"/> inside the plan), not here. A push rejected
+    /// because the branch moved is retried (a bounded number of times): fetch again and run <paramref name="plan"/> against the new tip, so its compare-and-swap checks see the
     /// new state. An exception from <paramref name="plan"/> (a conflict, bad input) ends it with nothing committed.
     /// </summary>
     Task<MetaCommitResult> CommitAsync(Func<MetaTree, CancellationToken, Task<MetaChange>> plan, CancellationToken cancellationToken = default);
 
-    /// <summary>The first-parent history of the branch from its root commit to its tip (fetched first).</summary>
+    /// <summary>
+    /// Every commit reachable from the branch's tip through any parent (fetched first), parents before children, each
+    /// with what it changed against each of its parents.
+    /// </summary>
     Task<IReadOnlyList<MetaHistoryStep>> HistoryAsync(CancellationToken cancellationToken = default);
 }

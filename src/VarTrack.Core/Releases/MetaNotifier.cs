@@ -33,6 +33,11 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     private static readonly string HeadsKey = StateKey.Of("meta", "heads");
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
 
+    /// <summary>Failed tries after which a pending push is dropped (retried after 1 s, doubling up to 5 min: about half an hour).</summary>
+    public const int MaxPushAttempts = 10;
+
+    private static readonly TimeSpan MaxPushBackoff = TimeSpan.FromMinutes(5);
+
     private readonly IMetaRepository _repository;
     private readonly MetaSettings _settings;
     private readonly IStateStore _state;
@@ -61,7 +66,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     public async Task<bool> OnPushAsync(PushNotice push, CancellationToken cancellationToken = default)
     {
         if (!string.Equals(push.Repository, _settings.Name, StringComparison.OrdinalIgnoreCase) || push.Ref != $"refs/heads/{_settings.Branch}") return false;
-        var pending = new MetaPendingPush(push.Commit, push.DeliveryId, _time.GetUtcNow());
+        var pending = new MetaPendingPush(push.Commit, push.DeliveryId, _time.GetUtcNow()) { Before = push.Before };
         await _state.TryCreateAsync(StateKey.Of("meta", "pushes", push.Commit), StateJson.Serialize(pending), cancellationToken);
         _logger.LogInformation("meta push {Commit} to {Repository} queued for notification (delivery {Delivery})", push.Commit, push.Repository, push.DeliveryId);
         _work.Release();
@@ -111,6 +116,8 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             if (await StateJson.ReadAsync<MetaPendingPush>(_state, key, cancellationToken) is { } push) pushes.Add((key, push));
         foreach (var (key, push) in pushes.OrderBy(p => p.Push.ReceivedAt))
         {
+            // A push that failed waits for its backoff: each try may cost a network fetch.
+            if (push.NextAttemptAt > _time.GetUtcNow()) continue;
             try
             {
                 await QueueAsync(push, cancellationToken);
@@ -118,8 +125,21 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             }
             catch (VarTrackException ex)
             {
-                // The repository cannot be read now (or the commit is gone): kept, tried again at the next run.
-                _logger.LogError("meta push {Commit}: cannot compute the channels that moved: {Reason}", push.Commit, ex.Message);
+                var attempts = push.Attempts + 1;
+                if (attempts >= MaxPushAttempts)
+                {
+                    // Nothing is lost for good: meta/heads did not move, so the next push's comparison covers these channels.
+                    await _state.DeleteAsync(key, cancellationToken);
+                    _logger.LogWarning("meta push {Commit} dropped after {Attempts} failed attempts since {Received}: {Reason}; channels it moved are notified with the next push",
+                        push.Commit, attempts, push.ReceivedAt, ex.Message);
+                    continue;
+                }
+                // The repository cannot be read now (or the commit is gone): kept, tried again after a backoff.
+                var delay = TimeSpan.FromSeconds(Math.Pow(2, attempts - 1));
+                var next = push with { Attempts = attempts, LastError = ex.Message, NextAttemptAt = _time.GetUtcNow() + (delay > MaxPushBackoff ? MaxPushBackoff : delay) };
+                await _state.WriteAsync(key, StateJson.Serialize(next), cancellationToken);
+                _logger.LogError("meta push {Commit}: cannot compute the channels that moved (attempt {Attempt} of {Max}): {Reason}",
+                    push.Commit, attempts, MaxPushAttempts, ex.Message);
             }
         }
     }
@@ -133,7 +153,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             _logger.LogInformation("meta push {Commit} is older than {Known}, already notified; nothing to send", push.Commit, known.Commit);
             return;
         }
-        var before = known?.Heads ?? await HeadsAtParentAsync(tree.Commit!, cancellationToken);
+        var before = known?.Heads ?? await HeadsBeforeAsync(push, tree.Commit!, cancellationToken);
         var heads = ChannelResolver.All(tree);
         foreach (var (key, state) in heads)
         {
@@ -151,11 +171,16 @@ public sealed class MetaNotifier : IPushListener, IDisposable
         await _state.WriteAsync(HeadsKey, StateJson.Serialize(new MetaHeadsDocument(tree.Commit!, heads.ToDictionary(h => h.Key, h => h.Value.LastEventPath.Path))), cancellationToken);
     }
 
-    /// <summary>Without a record of what was notified, the pushed commit's parent is the state before the push.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> HeadsAtParentAsync(string commit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Without a record of what was notified, the state before the push: the webhook's <c>before</c> commit (a push of
+    /// several commits moves channels in each of them, not only in the last one's parent); all zeros is a new branch,
+    /// where every channel is new; unknown falls back to the pushed commit's parent.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> HeadsBeforeAsync(MetaPendingPush push, string commit, CancellationToken cancellationToken)
     {
-        if (await _repository.FirstParentAsync(commit, cancellationToken) is not { } parent) return new Dictionary<string, string>();
-        return ChannelResolver.All(await _repository.ReadAsync(parent, cancellationToken)).ToDictionary(h => h.Key, h => h.Value.LastEventPath.Path);
+        var before = push.Before is { Length: > 0 } given ? given : await _repository.FirstParentAsync(commit, cancellationToken);
+        if (before is null || Webhooks.GitRefs.IsZero(before)) return new Dictionary<string, string>();
+        return ChannelResolver.All(await _repository.ReadAsync(before, cancellationToken)).ToDictionary(h => h.Key, h => h.Value.LastEventPath.Path);
     }
 
     private static string Body(ChannelState state, string commit) => new JsonObject

@@ -4,8 +4,10 @@ using VarTrack.Core.Git;
 namespace VarTrack.Core.Releases;
 
 /// <summary>
-/// Checks the whole history of the meta branch, commit by commit from the root (first-parent order; a merge is
-/// checked for what it brings against its first parent): no commit modifies or deletes a release, binary or event
+/// Checks the whole history of the meta branch: every commit reachable from the tip through any parent, parents before
+/// children. A merge is compared with every parent: a record that differs from, or is missing against, any parent that
+/// had it is a finding, so a fast-forward whose first parent is a rewritten history cannot pass its edits off as first
+/// writes; a history with more than one root commit is reported too. No commit modifies or deletes a release, binary or event
 /// record that an earlier commit wrote; every record added is canonical JSON and fits its schema and path; every
 /// event names an existing release, sorts after the channel's previous event, carries the next sequence number, and
 /// names as previous release the one that was current before it; every binary belongs to an existing release.
@@ -20,14 +22,27 @@ public static class MetaVerifier
     public const string EventChain = "event-chain";
     public const string EventOrder = "event-order";
     public const string UnknownRelease = "unknown-release";
+    public const string HistoryRule = "history";
+
+    /// <summary>The path a finding about the history's shape (not one file) names.</summary>
+    public const string WholeHistory = "(history)";
 
     public static IReadOnlyList<MetaFinding> Verify(IEnumerable<MetaHistoryStep> history)
     {
         var state = new History();
         var findings = new List<MetaFinding>();
+        string? firstRoot = null;
         foreach (var step in history)
         {
+            if (step.Parents.Count == 0)
+            {
+                if (firstRoot is null) firstRoot = step.Commit;
+                else findings.Add(new MetaFinding(step.Commit, WholeHistory, HistoryRule,
+                    $"a second root commit (the history already starts at {Short(firstRoot)}): a separate history was merged in; its records are not the ones written first"));
+            }
+            var merged = step.Parents.Count > 1 ? CheckMerge(step, findings) : null;
             var changes = step.Changes
+                .Where(c => merged is null || !merged.Contains(c.Path))
                 .Select(c => (Change: c, Path: MetaPaths.Parse(c.Path, out var problem), Problem: problem))
                 .OrderBy(c => Order(c.Path?.Kind))
                 .ThenBy(c => c.Change.Path, StringComparer.Ordinal)
@@ -48,9 +63,40 @@ public static class MetaVerifier
         return findings;
     }
 
+    /// <summary>
+    /// Compares a merge with its later parents (its first parent is compared by the caller): a record that differs from
+    /// a parent's, or that a parent has and the merge does not, is a finding. Returns the paths the caller must skip:
+    /// those with a finding here, and records added against the first parent that a later parent brings unchanged
+    /// (already checked where that parent's history wrote them).
+    /// </summary>
+    private static HashSet<string> CheckMerge(MetaHistoryStep step, List<MetaFinding> findings)
+    {
+        var skip = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < step.OtherParentChanges.Count; i++)
+        {
+            var parent = i + 1 < step.Parents.Count ? step.Parents[i + 1] : "?";
+            var changed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var change in step.OtherParentChanges[i].OrderBy(c => c.Path, StringComparer.Ordinal))
+            {
+                changed.Add(change.Path);
+                if (change.Kind == GitChangeKind.Added || MetaPaths.Parse(change.Path, out _) is not { IsImmutable: true } path || !skip.Add(change.Path)) continue;
+                var verb = change.Kind == GitChangeKind.Deleted ? "missing in the merge" : "differs in the merge";
+                findings.Add(new MetaFinding(step.Commit, change.Path, Immutable,
+                    $"{What(path.Kind)} record {verb} from parent {Short(parent)}, which has it; records are immutable"));
+            }
+            foreach (var change in step.Changes)
+                if (change.Kind == GitChangeKind.Added && !changed.Contains(change.Path)) skip.Add(change.Path);
+        }
+        return skip;
+    }
+
+    private static string What(MetaPathKind kind) => kind switch { MetaPathKind.Release => "release", MetaPathKind.Binary => "binary", _ => "promotion event" };
+
+    private static string Short(string commit) => commit[..Math.Min(12, commit.Length)];
+
     private static void CheckRecord(MetaHistoryStep step, MetaFileChange change, MetaPath path, History state, Action<string, string> find)
     {
-        var what = path.Kind switch { MetaPathKind.Release => "release", MetaPathKind.Binary => "binary", _ => "promotion event" };
+        var what = What(path.Kind);
         if (state.WrittenIn.TryGetValue(change.Path, out var first))
         {
             var verb = change.Kind switch { GitChangeKind.Deleted => "deleted", GitChangeKind.Added => "written again", _ => "modified" };

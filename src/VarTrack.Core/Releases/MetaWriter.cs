@@ -31,7 +31,7 @@ public sealed class MetaWriter
         MetaNames.Project(project);
         release.Validated();
         var path = MetaPaths.Release(project, release.Id);
-        return _repository.CommitAsync((tip, _) =>
+        return CommitAsync((tip, _) =>
         {
             if (MetaRecords.Release(tip, project, release.Id) is { } existing)
                 throw Refused($"release '{release.Id}' of project '{project}' already exists (created {RecordFields.FormatTime(existing.Created)}); releases are immutable, create a new release id", path);
@@ -43,7 +43,7 @@ public sealed class MetaWriter
     {
         var path = MetaPaths.Binary(project, releaseId, os, arch);
         binary.Validated();
-        return _repository.CommitAsync((tip, _) =>
+        return CommitAsync((tip, _) =>
         {
             RequireRelease(tip, project, releaseId);
             if (tip.Exists(path))
@@ -64,7 +64,7 @@ public sealed class MetaWriter
         MetaNames.Release(releaseId);
         if (expectedReleaseId is not null) MetaNames.Release(expectedReleaseId, "expected release id");
         CheckActor(actor);
-        return _repository.CommitAsync((tip, _) =>
+        return CommitAsync((tip, _) =>
         {
             RequireRelease(tip, project, releaseId);
             var current = ChannelResolver.Resolve(tip, project, channel);
@@ -88,7 +88,7 @@ public sealed class MetaWriter
         CheckActor(actor);
         string? seen = null;
         var first = true;
-        return _repository.CommitAsync((tip, _) =>
+        return CommitAsync((tip, _) =>
         {
             var current = ChannelResolver.Resolve(tip, project, channel)
                 ?? throw new VarTrackException(new Problem($"channel '{channel}' of project '{project}' has no release; nothing to roll back"));
@@ -111,7 +111,7 @@ public sealed class MetaWriter
         var path = MetaPaths.Flags(project, channel);
         foreach (var name in set.Keys) MetaNames.Flag(name);
         if (set.Count == 0 && unset.Count == 0) throw new VarTrackException(new Problem("no flag to set or remove; give name=value arguments or --unset name"));
-        return _repository.CommitAsync(async (tip, ct) =>
+        return CommitAsync(async (tip, ct) =>
         {
             var flags = (await ReadFlagsAsync(tip, project, channel, ct)).With(set, unset);
             return new MetaChange($"flags {project} {channel}: {Describe(set, unset)}", [new MetaFileWrite(path, _codec.Encode(path, flags.ToCanonical()))]);
@@ -122,8 +122,24 @@ public sealed class MetaWriter
     public Task<MetaCommitResult> PutEnvironmentFileAsync(string environment, string? developer, string file, byte[] content, CancellationToken cancellationToken = default)
     {
         var path = MetaPaths.EnvironmentFile(environment, developer, file);
-        return _repository.CommitAsync((_, _) =>
+        return CommitAsync((_, _) =>
             Task.FromResult(new MetaChange($"env {path[(MetaPaths.EnvironmentsFolder.Length + 1)..]}", [new MetaFileWrite(path, _codec.Encode(path, content))])), cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits whatever <paramref name="plan"/> returns for the tip, after <see cref="MetaImmutability.Check"/> passed on
+    /// it (and again on each re-planned tip): the one place every write of release metadata is checked, whatever
+    /// <see cref="IMetaRepository"/> implementation carries it.
+    /// </summary>
+    public Task<MetaCommitResult> CommitAsync(Func<MetaTree, CancellationToken, Task<MetaChange>> plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return _repository.CommitAsync(async (tip, ct) =>
+        {
+            var change = await plan(tip, ct);
+            MetaImmutability.Check(tip, change);
+            return change;
+        }, cancellationToken);
     }
 
     /// <summary>The channel's flags (decrypted when stored encrypted); empty when none were set.</summary>

@@ -57,7 +57,9 @@ internal sealed class BitbucketWebhookPlatform : IWebhookPlatform
                 skipped.Add($"ref type '{type}' is neither a branch nor a tag");
                 continue;
             }
-            commits.Add(new WebhookCommit(repository, cloneUrl, prefix + name, created.Required("target.hash").CommitId(), null));
+            // No 'old' is a new ref.
+            var before = change.Optional("old") is { } previous ? previous.OptionalString("target.hash") : new string('0', 40);
+            commits.Add(new WebhookCommit(repository, cloneUrl, prefix + name, created.Required("target.hash").CommitId(), null) { Before = before });
         }
         return commits.Count > 0 ? WebhookEvent.Sync(commits)
             : WebhookEvent.Ignore(skipped.Count > 0 ? string.Join("; ", skipped) : "the push lists no changes");

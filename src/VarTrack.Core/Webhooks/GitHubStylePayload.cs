@@ -25,7 +25,7 @@ internal static class GitHubStylePayload
         var files = before is null || GitRefs.IsZero(before) || payload.OptionalBoolean("forced") == true
             ? null
             : PushedFiles.FromCommits(payload.Optional("commits"), payload.Optional("total_commits")?.WholeNumber(0), commitListLimit);
-        return WebhookEvent.Sync(new WebhookCommit(repository, cloneUrl, reference, commit, files));
+        return WebhookEvent.Sync(new WebhookCommit(repository, cloneUrl, reference, commit, files) { Before = before });
     }
 
     /// <summary>A pull request at its head commit, under the <c>refs/pull/N/head</c> ref the platform keeps in the base repository.</summary>

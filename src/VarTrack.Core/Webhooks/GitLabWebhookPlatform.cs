@@ -46,7 +46,7 @@ internal sealed class GitLabWebhookPlatform : IWebhookPlatform
         var files = before is null || GitRefs.IsZero(before)
             ? null
             : PushedFiles.FromCommits(payload.Optional("commits"), payload.Optional("total_commits_count")?.WholeNumber(0));
-        return WebhookEvent.Sync(new WebhookCommit(repository, cloneUrl, reference, commit, files));
+        return WebhookEvent.Sync(new WebhookCommit(repository, cloneUrl, reference, commit, files) { Before = before });
     }
 
     /// <summary>A merge request at its last commit, under <c>refs/merge-requests/IID/head</c> of the target project.</summary>

@@ -174,7 +174,7 @@ public sealed class WebhookHandler
         {
             foreach (var commit in commits)
                 foreach (var listener in _listeners)
-                    if (await listener.OnPushAsync(new PushNotice(platform, deliveryId, commit.Repository, commit.CloneUrl, commit.Ref, commit.Commit), cancellationToken)
+                    if (await listener.OnPushAsync(new PushNotice(platform, deliveryId, commit.Repository, commit.CloneUrl, commit.Ref, commit.Commit) { Before = commit.Before }, cancellationToken)
                         && !names.Contains(listener.Name))
                         names.Add(listener.Name);
         }

@@ -187,13 +187,70 @@ public sealed class GitMetaRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fast_forward_merge_whose_first_parent_is_a_rewritten_history_is_found_by_verify()
+    {
+        var writer = await SeededAsync("1.0.0");
+        await writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var oldTip = _remote.Head()!;
+        // Plain git: a new root commit holding the same files with the release edited, then a merge whose FIRST parent is
+        // that forged history and whose second parent is the old tip. The push is a fast-forward, so receive-pack takes it.
+        var clone = _remote.ClonePath("forger");
+        TestGitRepository.Git(Path.GetTempPath(), "clone", "-q", _remote.Url, clone);
+        TestGitRepository.Git(clone, "checkout", "-q", "--orphan", "forged");
+        var file = Path.Combine(clone, "projects/shop/releases/1.0.0.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace(new string('a', 40), new string('c', 40)));
+        TestGitRepository.Git(clone, "add", "-A");
+        TestGitRepository.Git(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "commit", "-qm", "history");
+        var forgedRoot = TestGitRepository.Git(clone, "rev-parse", "HEAD").Trim();
+        TestGitRepository.Git(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "merge", "-q", "-s", "ours", "--allow-unrelated-histories", "-m", "merge", "origin/main");
+        TestGitRepository.Git(clone, "push", "-q", "origin", "HEAD:refs/heads/main");
+        var merge = _remote.Head()!;
+        Assert.Equal(oldTip, _remote.Git("rev-parse", "main^2").Trim());
+
+        var findings = MetaVerifier.Verify(await _remote.Repository("auditor").HistoryAsync());
+
+        Assert.Contains(findings, f => (f.Commit, f.Path, f.Rule) == (merge, "projects/shop/releases/1.0.0.json", MetaVerifier.Immutable)
+                                       && f.Message == $"release record differs in the merge from parent {oldTip[..12]}, which has it; records are immutable");
+        Assert.Contains(findings, f => f.Rule == MetaVerifier.HistoryRule && f.Path == MetaVerifier.WholeHistory && new[] { forgedRoot, SeedRoot() }.Contains(f.Commit));
+        // The forged root writes the release again after the real history wrote it (or the other way round): reported too.
+        Assert.Contains(findings, f => f.Path == "projects/shop/releases/1.0.0.json" && f.Rule == MetaVerifier.Immutable && f.Commit != merge);
+    }
+
+    private string SeedRoot() => _remote.Git("rev-list", "--max-parents=0", "main^2").Trim();
+
+    [Fact]
+    public async Task A_force_pushed_branch_is_refused_by_the_writer_naming_the_old_and_the_new_tip()
+    {
+        var writer = await SeededAsync("1.0.0", "1.1.0");
+        await writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var seen = _remote.Head()!;
+        // Plain git: drop the promotion and edit the release, then force the branch there.
+        var clone = _remote.ClonePath("forcer");
+        TestGitRepository.Git(Path.GetTempPath(), "clone", "-q", _remote.Url, clone);
+        TestGitRepository.Git(clone, "reset", "-q", "--hard", "HEAD~1");
+        var file = Path.Combine(clone, "projects/shop/releases/1.0.0.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace(new string('a', 40), new string('c', 40)));
+        TestGitRepository.Git(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "commit", "-qam", "rewrite");
+        TestGitRepository.Git(clone, "push", "-q", "--force", "origin", "HEAD:refs/heads/main");
+        var forced = _remote.Head()!;
+
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => writer.PromoteAsync("shop", "beta", "1.1.0", null, "bob", null));
+
+        Assert.Contains($"branch 'main' was rewritten (force-pushed): this clone last saw {seen}, and the branch is now at {forced}, which does not descend from it", error.Message);
+        Assert.Equal(forced, _remote.Head());
+        // Readers of that clone keep the history they saw rather than serving the rewritten one.
+        await Assert.ThrowsAsync<VarTrackException>(() => _remote.Repository("seed").ReadTipAsync(TimeSpan.Zero));
+        Assert.Equal(seen, TestGitRepository.Git(_remote.ClonePath("seed"), "rev-parse", "refs/remotes/origin/main").Trim());
+    }
+
+    [Fact]
     public async Task The_writer_refuses_to_rewrite_an_existing_record_and_pushes_nothing()
     {
         await SeededAsync("1.0.0");
         var head = _remote.Head();
-        var repository = _remote.Repository("sneaky");
+        var writer = _remote.Writer("sneaky");
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => repository.CommitAsync((_, _) =>
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => writer.CommitAsync((_, _) =>
             Task.FromResult(new MetaChange("rewrite", [new MetaFileWrite("projects/shop/releases/1.0.0.json", Release("1.0.0", 'c').ToCanonical())]))));
 
         Assert.StartsWith("projects/shop/releases/1.0.0.json: refused: release records are immutable and this one already exists at commit ", error.Problems[0].ToString());

@@ -140,6 +140,31 @@ public sealed class VtMetaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_binary_record_rewritten_to_another_file_keeping_signature_and_key_fails_binary_verify_on_the_signature()
+    {
+        await ReleasesAsync();
+        var (key, pub) = OpenSsl.Ed25519(_project.Directory);
+        _project.Write("shop-linux-amd64", "the binary\n");
+        _project.Write("evil", "evil binary\n");
+        Assert.Equal(0, (await Vt("binary", "add", "--release", "1.0.0", "--os", "linux", "--arch", "amd64", "--file", "shop-linux-amd64", "--url", "https://dl.example/a", "--key", key)).Code);
+        var good = "sha256:" + Convert.ToHexStringLower(SHA256.HashData("the binary\n"u8));
+        var evil = "sha256:" + Convert.ToHexStringLower(SHA256.HashData("evil binary\n"u8));
+        // Plain git: digest and size now describe the other file; signature and key_id are left as they were.
+        var clone = Path.Combine(_project.Directory, "clone");
+        GitCommand.Run(_project.Directory, "clone", "-q", _bare, clone);
+        var file = Path.Combine(clone, "projects/shop/binaries/1.0.0/linux-amd64.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace(good, evil).Replace("\"size\": 11", "\"size\": 12"));
+        GitCommand.Run(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "commit", "-qam", "swap binary");
+        GitCommand.Run(clone, "push", "-q", "origin", "main");
+
+        var (code, output, error) = await Vt("binary", "verify", "--release", "1.0.0", "--os", "linux", "--arch", "amd64", "--file", "evil", "--public-key", pub);
+
+        Assert.Equal((1, ""), (code, output));
+        Assert.Equal("error: projects/shop/binaries/1.0.0/linux-amd64.json: the signature does not verify with the given key (the record was altered or signed for something else)\n",
+            error.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
     public async Task Verify_finds_a_release_edited_with_plain_git_naming_commit_and_path()
     {
         await ReleasesAsync();

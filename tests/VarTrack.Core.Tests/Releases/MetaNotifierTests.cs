@@ -75,6 +75,31 @@ public sealed class MetaNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pushed_commit_that_cannot_be_found_is_retried_with_backoff_and_dropped_after_the_last_attempt()
+    {
+        var missing = new string('d', 40);
+        Assert.True(await PushedAsync(missing));
+        var key = StateKey.Of("meta", "pushes", missing);
+
+        var tries = 0;
+        for (var tick = 0; tick < 3600 && (await _state.ListAsync("meta/pushes")).Count > 0; tick++)
+        {
+            var before = await StateJson.ReadAsync<MetaPendingPush>(_state, key, CancellationToken.None);
+            await _notifier.ProcessAsync();
+            var after = await StateJson.ReadAsync<MetaPendingPush>(_state, key, CancellationToken.None);
+            if (after is null || after.Attempts != before!.Attempts) tries++;
+            _clock.Now = _clock.Now.AddSeconds(1);
+        }
+
+        Assert.Empty(await _state.ListAsync("meta/pushes"));
+        Assert.Equal(MetaNotifier.MaxPushAttempts, tries);
+        // A later push still notifies the channels (the heads were never moved by the dropped push).
+        var commit = await PromoteAsync("1.0.0", null);
+        Assert.True(await PushedAsync(commit));
+        Assert.Equal(1, await _notifier.ProcessAsync());
+    }
+
+    [Fact]
     public async Task Without_a_record_of_earlier_heads_the_state_before_the_pushed_commit_is_the_baseline()
     {
         await PromoteAsync("1.0.0", null);
@@ -86,6 +111,36 @@ public sealed class MetaNotifierTests : IDisposable
 
         Assert.Contains("\"channel\":\"prod\"", Encoding.UTF8.GetString(Assert.Single(_http.Requests).Body));
     }
+
+    [Fact]
+    public async Task Without_a_record_of_earlier_heads_the_webhook_before_commit_is_the_baseline_so_every_pushed_commit_counts()
+    {
+        await _writer.CreateReleaseAsync("shop", Release("1.0.0"));
+        var before = _repository.Tip!;
+        // One push of two commits: prod moves in the first, beta in the second (the pushed commit's parent has prod already).
+        await _writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var commit = (await _writer.PromoteAsync("shop", "beta", "1.0.0", null, "alice", null)).Commit;
+
+        await _notifier.OnPushAsync(new PushNotice("github", "d-1", "acme/meta", "https://git.example/acme/meta.git", "refs/heads/main", commit) { Before = before });
+        await _notifier.ProcessAsync();
+
+        Assert.Equal(["beta", "prod"], _http.Requests.Select(r => ChannelOf(r.Body)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_push_that_creates_the_branch_notifies_every_channel_as_new()
+    {
+        await _writer.CreateReleaseAsync("shop", Release("1.0.0"));
+        await _writer.PromoteAsync("shop", "prod", "1.0.0", null, "alice", null);
+        var commit = (await _writer.PromoteAsync("shop", "beta", "1.0.0", null, "alice", null)).Commit;
+
+        await _notifier.OnPushAsync(new PushNotice("github", "d-1", "acme/meta", "https://git.example/acme/meta.git", "refs/heads/main", commit) { Before = new string('0', 40) });
+        await _notifier.ProcessAsync();
+
+        Assert.Equal(["beta", "prod"], _http.Requests.Select(r => ChannelOf(r.Body)).Order(StringComparer.Ordinal));
+    }
+
+    private static string ChannelOf(byte[] body) => System.Text.Json.Nodes.JsonNode.Parse(body)!["channel"]!.GetValue<string>();
 
     [Fact]
     public async Task A_failing_subscriber_is_retried_with_backoff_keeping_delivery_id_and_body()

@@ -227,15 +227,34 @@ public sealed class MetaWriterTests
     }
 
     [Fact]
-    public async Task The_last_check_before_a_commit_refuses_to_rewrite_an_immutable_record()
+    public async Task The_writer_checks_every_plan_itself_so_a_repository_that_checks_nothing_never_gets_a_rewrite()
     {
+        // The in-memory repository, like any IMetaRepository, commits what it is given: the check is the writer's.
         await _writer.CreateReleaseAsync("shop", Release("1.0.0"));
         var tip = _repository.Tip;
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => _repository.CommitAsync((_, _) =>
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => _writer.CommitAsync((_, _) =>
             Task.FromResult(new MetaChange("sneaky", [new MetaFileWrite("projects/shop/releases/1.0.0.json", Release("1.0.0", 'c').ToCanonical())])), CancellationToken.None));
 
         Assert.StartsWith("projects/shop/releases/1.0.0.json: refused: release records are immutable and this one already exists at commit ", error.Problems[0].ToString());
+        Assert.Equal(tip, _repository.Tip);
+    }
+
+    [Fact]
+    public async Task An_environment_file_where_a_folder_is_or_under_a_file_is_refused_naming_both_and_writes_nothing()
+    {
+        await _writer.PutEnvironmentFileAsync("Dev", "alice", "app.yaml", Bytes("a: 1\n"));
+        await _writer.PutEnvironmentFileAsync("Dev", "alice", "db.yaml", Bytes("b: 1\n"));
+        await _writer.PutEnvironmentFileAsync("Stage", null, "app", Bytes("c: 1\n"));
+        var tip = _repository.Tip;
+
+        var folder = await Assert.ThrowsAsync<VarTrackException>(() => _writer.PutEnvironmentFileAsync("Dev", null, "alice", Bytes("x\n")));
+        var file = await Assert.ThrowsAsync<VarTrackException>(() => _writer.PutEnvironmentFileAsync("Stage", null, "app/x.yaml", Bytes("x\n")));
+
+        Assert.Equal("envs/Dev/alice: refused: 'envs/Dev/alice' is a folder holding 2 files (envs/Dev/alice/app.yaml, envs/Dev/alice/db.yaml); writing a file there would delete them; choose another name",
+            Assert.Single(folder.Problems).ToString());
+        Assert.Equal("envs/Stage/app/x.yaml: refused: 'envs/Stage/app' is a file, so writing 'envs/Stage/app/x.yaml' would replace it with a folder and delete it; choose another name",
+            Assert.Single(file.Problems).ToString());
         Assert.Equal(tip, _repository.Tip);
     }
 

@@ -52,7 +52,7 @@ public sealed class WebhookPushListenerTests
         Assert.Equal(202, response.StatusCode);
         Assert.Equal("""{"push_listeners":["meta"]}""", response.ToJson());
         var push = Assert.Single(_listener.Pushes);
-        Assert.Equal(new PushNotice("github", "d-1", "acme/meta", "https://github.com/acme/meta.git", "refs/heads/main", Commit), push);
+        Assert.Equal(new PushNotice("github", "d-1", "acme/meta", "https://github.com/acme/meta.git", "refs/heads/main", Commit) { Before = "6113728f27ae82c7b1a177c8d03f9e96e0adf246" }, push);
         Assert.Empty(_starter.Calls);
     }
 
