@@ -76,11 +76,17 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
 
         var healed = await WaitForAsync(async () => (await server.RedisValuesAsync(repo)) is var v && v.GetValueOrDefault("database.host") == "db.prod" && v.ContainsKey("feature"));
         Assert.True(healed, "the watcher did not restore the hand-edited Redis hash within 15 s");
-        var status = await server.Http.GetFromJsonAsync<JsonElement>("/api/status");
-        var redis = status.GetProperty("destinations").EnumerateArray().Single(d => d.GetProperty("destination").GetString() == RunningServer.RedisKey(repo));
-        Assert.Equal(after, redis.GetProperty("commit").GetString());
+        // The values come back before the heal is recorded in the drift report (the last step of the heal): wait for it.
+        JsonElement redis = default;
+        var recorded = await WaitForAsync(async () =>
+        {
+            var status = await server.Http.GetFromJsonAsync<JsonElement>("/api/status");
+            redis = status.GetProperty("destinations").EnumerateArray().Single(d => d.GetProperty("destination").GetString() == RunningServer.RedisKey(repo));
+            return redis.GetProperty("drift").TryGetProperty("healed_at", out _);
+        });
         var drift = redis.GetProperty("drift");
-        Assert.True(drift.TryGetProperty("healed_at", out _), drift.ToString());
+        Assert.True(recorded, drift.ToString());
+        Assert.Equal(after, redis.GetProperty("commit").GetString());
         var heal = await server.WaitForSyncAsync(drift.GetProperty("heal_sync_id").GetString()!);
         Assert.Equal(("heal", SyncState.Succeeded), (heal.Request.Trigger, heal.State));
         // A legitimate sync right after is never drift: the next check finds the destination in sync.
