@@ -152,11 +152,12 @@ internal static class MetaCommand
     {
         var channel = new Option<string>("--channel") { Description = "The channel.", Required = true };
         var to = new Option<string?>("--to") { Description = "The release to go back to (default: the one the last event replaced)." };
+        var expect = new Option<string?>("--expect") { Description = "The release the channel must be at now; otherwise nothing is written and the exit code is 7." };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the event)." };
-        var command = new Command("rollback", "Append an event pointing the channel back to an earlier release (history is never rewritten).") { channel, to, reason };
+        var command = new Command("rollback", "Append an event pointing the channel back to an earlier release (history is never rewritten).") { channel, to, expect, reason };
         command.SetAction((parse, ct) => Run(options, meta, parse, async session =>
         {
-            var result = await session.Writer.RollbackAsync(session.Project, parse.GetValue(channel)!, parse.GetValue(to), session.Actor, parse.GetValue(reason), ct);
+            var result = await session.Writer.RollbackAsync(session.Project, parse.GetValue(channel)!, parse.GetValue(to), parse.GetValue(expect), session.Actor, parse.GetValue(reason), ct);
             var released = PromotionEvent.Parse(CanonicalJson.ParseObject(result.Change.Files[0].Content, result.Change.Files[0].Path), MetaRecords.Parsed(result.Change.Files[0].Path));
             await Written(session, result, $"channel {parse.GetValue(channel)} of project {session.Project} rolled back to release {released.ReleaseId} (was {released.PreviousReleaseId})");
             return ExitCodes.Ok;

@@ -82,6 +82,25 @@ public sealed class VtMetaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rollback_with_expect_is_a_compare_and_swap_exit_7_when_the_channel_moved()
+    {
+        await ReleasesAsync();
+        await Vt("promote", "--channel", "prod", "--release", "1.0.0", "--expect", "none");
+        await Vt("promote", "--channel", "prod", "--release", "1.1.0", "--expect", "1.0.0");
+        var head = Head();
+
+        var stale = await Vt("rollback", "--channel", "prod", "--expect", "1.0.0");
+
+        Assert.Equal((7, ""), (stale.Code, stale.Out));
+        Assert.StartsWith("error: promotion conflict: channel 'prod' of project 'shop' is at release '1.1.0', but the promotion expected release '1.0.0'", stale.Err);
+        Assert.Equal(head, Head());
+
+        var rollback = await Vt("rollback", "--channel", "prod", "--expect", "1.1.0");
+        Assert.Equal(0, rollback.Code);
+        Assert.StartsWith("channel prod of project shop rolled back to release 1.0.0 (was 1.1.0): commit ", rollback.Out);
+    }
+
+    [Fact]
     public async Task Resolve_as_json_is_the_read_API_answer()
     {
         await ReleasesAsync();
