@@ -10,7 +10,7 @@ namespace VarTrack.Cli;
 
 /// <summary>
 /// <c>vt meta ...</c>: release metadata in a Git repository. Releases, binaries and promotion events are immutable
-/// records; a promotion is a compare-and-swap on the channel (exit code 3 on a conflict, nothing written); a rollback
+/// records; a promotion is a compare-and-swap on the channel (exit code 7 (ExitCodes.Conflict) on a conflict, nothing written); a rollback
 /// appends an event; <c>verify</c> checks the whole history. Reads fetch the branch first.
 /// </summary>
 internal static class MetaCommand
@@ -134,7 +134,7 @@ internal static class MetaCommand
     {
         var channel = new Option<string>("--channel") { Description = "The channel, e.g. prod.", Required = true };
         var release = new Option<string>("--release") { Description = "The release to run on the channel.", Required = true };
-        var expect = new Option<string>("--expect") { Description = "The release the channel must be at now ('none' for a new channel); otherwise nothing is written and the exit code is 3.", Required = true };
+        var expect = new Option<string>("--expect") { Description = "The release the channel must be at now ('none' for a new channel); otherwise nothing is written and the exit code is 7.", Required = true };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the event)." };
         var command = new Command("promote", "Point a channel at a release, if it is still at the expected release (compare-and-swap).") { channel, release, expect, reason };
         command.SetAction((parse, ct) => Run(options, meta, parse, async session =>

@@ -66,7 +66,7 @@ public sealed class VtMetaTests : IDisposable
     }
 
     [Fact]
-    public async Task A_promotion_from_the_wrong_release_exits_3_names_the_current_one_and_writes_nothing()
+    public async Task A_promotion_from_the_wrong_release_exits_7_names_the_current_one_and_writes_nothing()
     {
         await ReleasesAsync();
         await Vt("promote", "--channel", "prod", "--release", "1.0.0", "--expect", "none");
