@@ -23,6 +23,7 @@ public static class MetaVerifier
     public const string EventOrder = "event-order";
     public const string UnknownRelease = "unknown-release";
     public const string HistoryRule = "history";
+    public const string EventTime = "event-time";
 
     /// <summary>The path a finding about the history's shape (not one file) names.</summary>
     public const string WholeHistory = "(history)";
@@ -139,6 +140,9 @@ public static class MetaVerifier
             find(EventOrder, $"sequence {path.Event.Sequence:D6} in the file name, but this is event {expectedSequence} of the channel");
         if (record is not null)
         {
+            // The name's timestamp orders events; it must be the event's own time, not one chosen to sort elsewhere.
+            if (record.Created != path.Event.Timestamp)
+                find(EventTime, $"created is {RecordFields.FormatTime(record.Created)} but the file name says {RecordFields.FormatTime(path.Event.Timestamp)}; an event's name carries its created time");
             if (!state.Releases.Contains((path.Project!, record.ReleaseId)))
                 find(UnknownRelease, $"the event promotes release '{record.ReleaseId}', which project '{path.Project}' does not have");
             // After an unreadable event the channel's release is unknown: no chain finding that would only repeat it.
