@@ -295,11 +295,15 @@ internal static class MetaCommand
 
     private static Command Verify(VtOptions options, MetaOptions meta)
     {
-        var command = new Command("verify", "Check the whole history: immutable records never changed or deleted, canonical JSON, schemas, event chains. Exit 1 on any finding.");
+        var publicKeys = new Option<string[]>("--public-key") { Description = "Ed25519 public key(s), PEM: also check every binary record's signature (repeat for several keys).", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("verify", "Check the whole history: immutable records never changed or deleted, canonical JSON, schemas, event chains; with --public-key, binary signatures. Exit 1 on any finding.") { publicKeys };
         command.SetAction((parse, ct) => Run(options, meta, parse, async session =>
         {
+            List<Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters>? keys = null;
+            foreach (var keyPath in parse.GetValue(publicKeys) ?? [])
+                (keys ??= []).Add(BinarySignature.PublicKey(await ReadKeyAsync(session, keyPath, ct), keyPath));
             var history = await session.Repository.HistoryAsync(ct);
-            var findings = MetaVerifier.Verify(history);
+            var findings = MetaVerifier.Verify(history, keys);
             if (session.Context.JsonOutput)
             {
                 var list = new JsonArray();

@@ -184,6 +184,36 @@ public sealed class VtMetaTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_with_public_keys_finds_a_binary_record_whose_signature_belongs_to_another_release()
+    {
+        await ReleasesAsync();
+        var (key, pub) = OpenSsl.Ed25519(_project.Directory);
+        var (_, otherPub) = OpenSsl.Ed25519(_project.Directory, "other");
+        _project.Write("shop-linux-amd64", "the binary\n");
+        Assert.Equal(0, (await Vt("binary", "add", "--release", "1.0.0", "--os", "linux", "--arch", "amd64", "--file", "shop-linux-amd64", "--url", "https://dl.example/a", "--key", key)).Code);
+        Assert.Equal(0, (await Vt("verify", "--public-key", pub)).Code);
+        // Plain git: 1.0.0's signed record copied to release 1.1.0, so 1.1.0 looks signed.
+        var clone = Path.Combine(_project.Directory, "clone");
+        GitCommand.Run(_project.Directory, "clone", "-q", _bare, clone);
+        Directory.CreateDirectory(Path.Combine(clone, "projects/shop/binaries/1.1.0"));
+        File.Copy(Path.Combine(clone, "projects/shop/binaries/1.0.0/linux-amd64.json"), Path.Combine(clone, "projects/shop/binaries/1.1.0/linux-amd64.json"));
+        GitCommand.Run(clone, "add", "-A");
+        GitCommand.Run(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "commit", "-qm", "binary for 1.1.0");
+        GitCommand.Run(clone, "push", "-q", "origin", "main");
+        var forged = GitCommand.Run(clone, "rev-parse", "HEAD");
+
+        Assert.Equal(0, (await Vt("verify")).Code);
+        var (code, output, _) = await Vt("verify", "--public-key", pub);
+        var wrongKey = await Vt("verify", "--public-key", otherPub);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"{forged[..12]} projects/shop/binaries/1.1.0/linux-amd64.json: [signature] the signature does not verify with key ed25519:", output);
+        Assert.EndsWith("1 finding(s) in 4 commits\n", output.Replace("\r\n", "\n"));
+        Assert.Equal(1, wrongKey.Code);
+        Assert.Contains("projects/shop/binaries/1.0.0/linux-amd64.json: [signature] signed by key ed25519:", wrongKey.Out);
+    }
+
+    [Fact]
     public async Task Verify_finds_a_release_edited_with_plain_git_naming_commit_and_path()
     {
         await ReleasesAsync();
