@@ -10,7 +10,7 @@ namespace VarTrack.Cli;
 
 /// <summary>
 /// <c>vt meta ...</c>: release metadata in a Git repository. Releases, binaries and promotion events are immutable
-/// records; a promotion is a compare-and-swap on the channel (exit code 3 on a conflict, nothing written); a rollback
+/// records; a promotion is a compare-and-swap on the channel (exit code 7 (ExitCodes.Conflict) on a conflict, nothing written); a rollback
 /// appends an event; <c>verify</c> checks the whole history. Reads fetch the branch first.
 /// </summary>
 internal static class MetaCommand
@@ -134,7 +134,7 @@ internal static class MetaCommand
     {
         var channel = new Option<string>("--channel") { Description = "The channel, e.g. prod.", Required = true };
         var release = new Option<string>("--release") { Description = "The release to run on the channel.", Required = true };
-        var expect = new Option<string>("--expect") { Description = "The release the channel must be at now ('none' for a new channel); otherwise nothing is written and the exit code is 3.", Required = true };
+        var expect = new Option<string>("--expect") { Description = "The release the channel must be at now ('none' for a new channel); otherwise nothing is written and the exit code is 7.", Required = true };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the event)." };
         var command = new Command("promote", "Point a channel at a release, if it is still at the expected release (compare-and-swap).") { channel, release, expect, reason };
         command.SetAction((parse, ct) => Run(options, meta, parse, async session =>
@@ -152,11 +152,12 @@ internal static class MetaCommand
     {
         var channel = new Option<string>("--channel") { Description = "The channel.", Required = true };
         var to = new Option<string?>("--to") { Description = "The release to go back to (default: the one the last event replaced)." };
+        var expect = new Option<string?>("--expect") { Description = "The release the channel must be at now; otherwise nothing is written and the exit code is 7." };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the event)." };
-        var command = new Command("rollback", "Append an event pointing the channel back to an earlier release (history is never rewritten).") { channel, to, reason };
+        var command = new Command("rollback", "Append an event pointing the channel back to an earlier release (history is never rewritten).") { channel, to, expect, reason };
         command.SetAction((parse, ct) => Run(options, meta, parse, async session =>
         {
-            var result = await session.Writer.RollbackAsync(session.Project, parse.GetValue(channel)!, parse.GetValue(to), session.Actor, parse.GetValue(reason), ct);
+            var result = await session.Writer.RollbackAsync(session.Project, parse.GetValue(channel)!, parse.GetValue(to), parse.GetValue(expect), session.Actor, parse.GetValue(reason), ct);
             var released = PromotionEvent.Parse(CanonicalJson.ParseObject(result.Change.Files[0].Content, result.Change.Files[0].Path), MetaRecords.Parsed(result.Change.Files[0].Path));
             await Written(session, result, $"channel {parse.GetValue(channel)} of project {session.Project} rolled back to release {released.ReleaseId} (was {released.PreviousReleaseId})");
             return ExitCodes.Ok;
@@ -294,11 +295,15 @@ internal static class MetaCommand
 
     private static Command Verify(VtOptions options, MetaOptions meta)
     {
-        var command = new Command("verify", "Check the whole history: immutable records never changed or deleted, canonical JSON, schemas, event chains. Exit 1 on any finding.");
+        var publicKeys = new Option<string[]>("--public-key") { Description = "Ed25519 public key(s), PEM: also check every binary record's signature (repeat for several keys).", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("verify", "Check the whole history: immutable records never changed or deleted, canonical JSON, schemas, event chains; with --public-key, binary signatures. Exit 1 on any finding.") { publicKeys };
         command.SetAction((parse, ct) => Run(options, meta, parse, async session =>
         {
+            List<Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters>? keys = null;
+            foreach (var keyPath in parse.GetValue(publicKeys) ?? [])
+                (keys ??= []).Add(BinarySignature.PublicKey(await ReadKeyAsync(session, keyPath, ct), keyPath));
             var history = await session.Repository.HistoryAsync(ct);
-            var findings = MetaVerifier.Verify(history);
+            var findings = MetaVerifier.Verify(history, keys);
             if (session.Context.JsonOutput)
             {
                 var list = new JsonArray();

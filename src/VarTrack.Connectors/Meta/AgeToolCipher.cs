@@ -14,12 +14,9 @@ namespace VarTrack.Connectors.Meta;
 /// </summary>
 public sealed class AgeToolCipher(string executable = "age", TimeSpan? timeout = null) : IMetaCipher
 {
-    private static readonly byte[] BinaryHeader = "age-encryption.org/v1\n"u8.ToArray();
-    private static readonly byte[] ArmorHeader = "-----BEGIN AGE ENCRYPTED FILE-----"u8.ToArray();
-
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(30);
 
-    public bool IsEncrypted(ReadOnlySpan<byte> content) => content.StartsWith(BinaryHeader) || content.StartsWith(ArmorHeader);
+    public bool IsEncrypted(ReadOnlySpan<byte> content) => MetaFileCodec.LooksEncrypted(content);
 
     public byte[] Encrypt(string path, byte[] plaintext, IReadOnlyList<string> recipients)
     {

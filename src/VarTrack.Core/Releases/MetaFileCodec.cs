@@ -10,9 +10,6 @@ namespace VarTrack.Core.Releases;
 /// </summary>
 public sealed class MetaFileCodec
 {
-    private static readonly byte[] BinaryHeader = "age-encryption.org/v1\n"u8.ToArray();
-    private static readonly byte[] ArmorHeader = "-----BEGIN AGE ENCRYPTED FILE-----"u8.ToArray();
-
     private readonly IReadOnlyList<MetaEncryptionRule> _rules;
     private readonly IReadOnlyList<SettingValue> _identitySettings;
     private readonly IMetaCipher? _cipher;
@@ -27,8 +24,14 @@ public sealed class MetaFileCodec
         _resolver = resolver;
     }
 
-    /// <summary>Recognises age files (binary or armored) without needing an age implementation.</summary>
-    public static bool LooksEncrypted(ReadOnlySpan<byte> content) => content.StartsWith(BinaryHeader) || content.StartsWith(ArmorHeader);
+    /// <summary>
+    /// Recognises age files (binary, any version, or armored after leading whitespace) without a cipher: the one format
+    /// check (<see cref="Age.AgeEncryption.IsEncrypted"/>), which every <see cref="IMetaCipher.IsEncrypted"/> uses too.
+    /// </summary>
+    public static bool LooksEncrypted(ReadOnlySpan<byte> content) => Age.AgeEncryption.IsEncrypted(content);
+
+    /// <summary>Whether a stored file is encrypted, as the configured cipher decides (the format check without one).</summary>
+    public bool IsEncrypted(ReadOnlySpan<byte> content) => _cipher?.IsEncrypted(content) ?? LooksEncrypted(content);
 
     /// <summary>The recipients a path is encrypted for; null when no rule matches.</summary>
     public IReadOnlyList<string>? RecipientsFor(string path) => _rules.FirstOrDefault(r => r.Matches(path))?.Recipients;
@@ -46,7 +49,7 @@ public sealed class MetaFileCodec
     /// <summary>The plaintext of a stored file: decrypted when it is an age file, else as stored.</summary>
     public async Task<byte[]> DecodeAsync(string path, byte[] stored, CancellationToken cancellationToken)
     {
-        if (!LooksEncrypted(stored)) return stored;
+        if (!IsEncrypted(stored)) return stored;
         var identities = await IdentitiesAsync(cancellationToken);
         if (identities.Count == 0)
             throw new VarTrackException(new Problem("the file is encrypted (age) and no identity is configured to read it; set meta.identities") { File = path });

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using VarTrack.Core.Config;
 using VarTrack.Core.Formats;
+using VarTrack.Core.Text;
 
 namespace VarTrack.Core.Releases;
 
@@ -119,7 +120,7 @@ internal static partial class MetaSettingsBinder
             var paths = b.Globs(rule, "paths", what, '/');
             if (paths.Count == 0) b.Add(rule.Position, $"{what} needs 'paths' (globs such as envs/Prod/**)");
             foreach (var glob in paths)
-                if (glob.Pattern.StartsWith(MetaPaths.ProjectsFolder + "/", StringComparison.Ordinal) && !glob.Pattern.Contains("/flags/", StringComparison.Ordinal))
+                if (CoversRecords(glob))
                     b.Add(rule["paths"]!.Position, $"{what}: '{glob.Pattern}' would encrypt release, binary or event records, which must stay readable for verify; encrypt envs/ and flags/ files only");
             var recipients = new List<string>();
             foreach (var (recipient, position) in b.StringList(rule, "recipients", what))
@@ -129,6 +130,36 @@ internal static partial class MetaSettingsBinder
             rules.Add(new MetaEncryptionRule(paths, recipients) { Position = rule.Position });
         }
         return rules;
+    }
+
+    /// <summary>
+    /// Whether a glob matches a release, binary or event path. A prefix test would pass <c>**</c> or
+    /// <c>*/*/releases/**</c>, after which every release write fails; so the glob is matched against sample record
+    /// paths, named with the glob's own literal segments as well (<c>projects/shop/releases/1.0.json</c>) so a glob
+    /// naming one project or release is caught too.
+    /// </summary>
+    private static bool CoversRecords(Glob glob)
+    {
+        var names = new List<string> { "p" };
+        foreach (var segment in glob.Pattern.Split('/'))
+        {
+            var literal = segment.Replace("*", "").Replace("?", "");
+            if (literal.Length > 0 && literal.IndexOfAny(['[', ']', '{', '}']) < 0) names.Add(literal.EndsWith(".json", StringComparison.Ordinal) ? literal[..^5] : literal);
+        }
+        foreach (var project in names)
+            foreach (var name in names)
+            {
+                string[] samples =
+                [
+                    $"{MetaPaths.ProjectsFolder}/{project}/releases/{name}.json",
+                    $"{MetaPaths.ProjectsFolder}/{project}/binaries/{name}/linux-amd64.json",
+                    $"{MetaPaths.ProjectsFolder}/{project}/binaries/r/{name}.json",
+                    $"{MetaPaths.ProjectsFolder}/{project}/channels/{name}/events/20261124T100000000Z-w-000001.json",
+                    $"{MetaPaths.ProjectsFolder}/{project}/channels/c/events/{name}.json",
+                ];
+                if (samples.Any(glob.IsMatch)) return true;
+            }
+        return false;
     }
 
     private static bool IsScpLike(string text)

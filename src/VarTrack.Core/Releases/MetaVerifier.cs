@@ -1,3 +1,4 @@
+using Org.BouncyCastle.Crypto.Parameters;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Git;
 
@@ -23,13 +24,19 @@ public static class MetaVerifier
     public const string EventOrder = "event-order";
     public const string UnknownRelease = "unknown-release";
     public const string HistoryRule = "history";
+    public const string EventTime = "event-time";
+    public const string SignatureRule = "signature";
 
     /// <summary>The path a finding about the history's shape (not one file) names.</summary>
     public const string WholeHistory = "(history)";
 
-    public static IReadOnlyList<MetaFinding> Verify(IEnumerable<MetaHistoryStep> history)
+    /// <param name="signingKeys">
+    /// With keys, every binary record's signature is checked too: it must be by one of these keys (its <c>key_id</c>)
+    /// and verify over the record's own project, release, platform, digest and size.
+    /// </param>
+    public static IReadOnlyList<MetaFinding> Verify(IEnumerable<MetaHistoryStep> history, IReadOnlyList<Ed25519PublicKeyParameters>? signingKeys = null)
     {
-        var state = new History();
+        var state = new History { SigningKeys = signingKeys };
         var findings = new List<MetaFinding>();
         string? firstRoot = null;
         foreach (var step in history)
@@ -119,6 +126,7 @@ public static class MetaVerifier
             case MetaPathKind.Binary:
                 if (!state.Releases.Contains((path.Project!, path.ReleaseId!)))
                     find(UnknownRelease, $"binary of release '{path.ReleaseId}', which project '{path.Project}' does not have");
+                if (state.SigningKeys is { } keys && record is BinaryRecord binary) CheckSignature(path, binary, keys, find);
                 break;
             case MetaPathKind.Event:
                 CheckEvent(path, record as PromotionEvent, state, find);
@@ -139,6 +147,9 @@ public static class MetaVerifier
             find(EventOrder, $"sequence {path.Event.Sequence:D6} in the file name, but this is event {expectedSequence} of the channel");
         if (record is not null)
         {
+            // The name's timestamp orders events; it must be the event's own time, not one chosen to sort elsewhere.
+            if (record.Created != path.Event.Timestamp)
+                find(EventTime, $"created is {RecordFields.FormatTime(record.Created)} but the file name says {RecordFields.FormatTime(path.Event.Timestamp)}; an event's name carries its created time");
             if (!state.Releases.Contains((path.Project!, record.ReleaseId)))
                 find(UnknownRelease, $"the event promotes release '{record.ReleaseId}', which project '{path.Project}' does not have");
             // After an unreadable event the channel's release is unknown: no chain finding that would only repeat it.
@@ -149,6 +160,15 @@ public static class MetaVerifier
         state.Channels[key] = inOrder
             ? new ChannelHead(fileName, record?.ReleaseId, record is not null, count)
             : channel! with { Count = count };
+    }
+
+    private static void CheckSignature(MetaPath path, BinaryRecord binary, IReadOnlyList<Ed25519PublicKeyParameters> keys, Action<string, string> find)
+    {
+        var key = keys.FirstOrDefault(k => BinarySignature.KeyIdOf(k) == binary.KeyId);
+        if (key is null)
+            find(SignatureRule, $"signed by key {binary.KeyId}, which is none of the given public keys ({string.Join(", ", keys.Select(BinarySignature.KeyIdOf))})");
+        else if (!BinarySignature.Verify(BinarySignature.Statement(path.Project!, path.ReleaseId!, path.Os!, path.Arch!, binary.Digest, binary.Size), binary.Signature, key))
+            find(SignatureRule, $"the signature does not verify with key {binary.KeyId} (the record was altered or signed for another release, platform or file)");
     }
 
     /// <summary>Canonical form and schema; returns the record when it parses.</summary>
@@ -190,6 +210,8 @@ public static class MetaVerifier
 
     private sealed class History
     {
+        public IReadOnlyList<Ed25519PublicKeyParameters>? SigningKeys { get; init; }
+
         public Dictionary<string, string> WrittenIn { get; } = new(StringComparer.Ordinal);
 
         public HashSet<(string Project, string Release)> Releases { get; } = [];

@@ -80,18 +80,28 @@ public sealed class MetaWriter
     /// last event replaced. Never rewrites history. The channel must not move meanwhile (compare-and-swap against the
     /// release current when the rollback was asked for).
     /// </summary>
-    public Task<MetaCommitResult> RollbackAsync(string project, string channel, string? toReleaseId, string actor, string? reason, CancellationToken cancellationToken = default)
+    public Task<MetaCommitResult> RollbackAsync(string project, string channel, string? toReleaseId, string actor, string? reason, CancellationToken cancellationToken = default) =>
+        RollbackAsync(project, channel, toReleaseId, null, actor, reason, cancellationToken);
+
+    /// <summary>
+    /// A rollback that is also a compare-and-swap like a promotion: with <paramref name="expectedReleaseId"/> the channel
+    /// must be at that release (what the operator saw) or <see cref="PromotionConflictException"/>, nothing written.
+    /// </summary>
+    public Task<MetaCommitResult> RollbackAsync(string project, string channel, string? toReleaseId, string? expectedReleaseId, string actor, string? reason,
+        CancellationToken cancellationToken = default)
     {
         MetaNames.Project(project);
         MetaNames.Channel(channel);
         if (toReleaseId is not null) MetaNames.Release(toReleaseId);
+        if (expectedReleaseId is not null) MetaNames.Release(expectedReleaseId, "expected release id");
         CheckActor(actor);
-        string? seen = null;
-        var first = true;
+        string? seen = expectedReleaseId;
+        var first = expectedReleaseId is null;
         return CommitAsync((tip, _) =>
         {
-            var current = ChannelResolver.Resolve(tip, project, channel)
-                ?? throw new VarTrackException(new Problem($"channel '{channel}' of project '{project}' has no release; nothing to roll back"));
+            var current = ChannelResolver.Resolve(tip, project, channel);
+            if (current is null && expectedReleaseId is not null) throw new PromotionConflictException(project, channel, expectedReleaseId, null);
+            if (current is null) throw new VarTrackException(new Problem($"channel '{channel}' of project '{project}' has no release; nothing to roll back"));
             // A retried push must not roll back a promotion that landed after the rollback was asked for.
             if (first) (seen, first) = (current.CurrentReleaseId, false);
             else if (current.CurrentReleaseId != seen) throw new PromotionConflictException(project, channel, seen, current);

@@ -66,7 +66,7 @@ public sealed class VtMetaTests : IDisposable
     }
 
     [Fact]
-    public async Task A_promotion_from_the_wrong_release_exits_3_names_the_current_one_and_writes_nothing()
+    public async Task A_promotion_from_the_wrong_release_exits_7_names_the_current_one_and_writes_nothing()
     {
         await ReleasesAsync();
         await Vt("promote", "--channel", "prod", "--release", "1.0.0", "--expect", "none");
@@ -79,6 +79,25 @@ public sealed class VtMetaTests : IDisposable
         Assert.StartsWith("error: promotion conflict: channel 'prod' of project 'shop' is at release '1.0.0', but the promotion expected release '0.9.0': '1.0.0' was promoted by alice at ", error);
         Assert.EndsWith("check what runs there and promote again with --expect 1.0.0\n", error.Replace("\r\n", "\n"));
         Assert.Equal(head, Head());
+    }
+
+    [Fact]
+    public async Task A_rollback_with_expect_is_a_compare_and_swap_exit_7_when_the_channel_moved()
+    {
+        await ReleasesAsync();
+        await Vt("promote", "--channel", "prod", "--release", "1.0.0", "--expect", "none");
+        await Vt("promote", "--channel", "prod", "--release", "1.1.0", "--expect", "1.0.0");
+        var head = Head();
+
+        var stale = await Vt("rollback", "--channel", "prod", "--expect", "1.0.0");
+
+        Assert.Equal((7, ""), (stale.Code, stale.Out));
+        Assert.StartsWith("error: promotion conflict: channel 'prod' of project 'shop' is at release '1.1.0', but the promotion expected release '1.0.0'", stale.Err);
+        Assert.Equal(head, Head());
+
+        var rollback = await Vt("rollback", "--channel", "prod", "--expect", "1.1.0");
+        Assert.Equal(0, rollback.Code);
+        Assert.StartsWith("channel prod of project shop rolled back to release 1.0.0 (was 1.1.0): commit ", rollback.Out);
     }
 
     [Fact]
@@ -162,6 +181,36 @@ public sealed class VtMetaTests : IDisposable
         Assert.Equal((1, ""), (code, output));
         Assert.Equal("error: projects/shop/binaries/1.0.0/linux-amd64.json: the signature does not verify with the given key (the record was altered or signed for something else)\n",
             error.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public async Task Verify_with_public_keys_finds_a_binary_record_whose_signature_belongs_to_another_release()
+    {
+        await ReleasesAsync();
+        var (key, pub) = OpenSsl.Ed25519(_project.Directory);
+        var (_, otherPub) = OpenSsl.Ed25519(_project.Directory, "other");
+        _project.Write("shop-linux-amd64", "the binary\n");
+        Assert.Equal(0, (await Vt("binary", "add", "--release", "1.0.0", "--os", "linux", "--arch", "amd64", "--file", "shop-linux-amd64", "--url", "https://dl.example/a", "--key", key)).Code);
+        Assert.Equal(0, (await Vt("verify", "--public-key", pub)).Code);
+        // Plain git: 1.0.0's signed record copied to release 1.1.0, so 1.1.0 looks signed.
+        var clone = Path.Combine(_project.Directory, "clone");
+        GitCommand.Run(_project.Directory, "clone", "-q", _bare, clone);
+        Directory.CreateDirectory(Path.Combine(clone, "projects/shop/binaries/1.1.0"));
+        File.Copy(Path.Combine(clone, "projects/shop/binaries/1.0.0/linux-amd64.json"), Path.Combine(clone, "projects/shop/binaries/1.1.0/linux-amd64.json"));
+        GitCommand.Run(clone, "add", "-A");
+        GitCommand.Run(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.test", "commit", "-qm", "binary for 1.1.0");
+        GitCommand.Run(clone, "push", "-q", "origin", "main");
+        var forged = GitCommand.Run(clone, "rev-parse", "HEAD");
+
+        Assert.Equal(0, (await Vt("verify")).Code);
+        var (code, output, _) = await Vt("verify", "--public-key", pub);
+        var wrongKey = await Vt("verify", "--public-key", otherPub);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"{forged[..12]} projects/shop/binaries/1.1.0/linux-amd64.json: [signature] the signature does not verify with key ed25519:", output);
+        Assert.EndsWith("1 finding(s) in 4 commits\n", output.Replace("\r\n", "\n"));
+        Assert.Equal(1, wrongKey.Code);
+        Assert.Contains("projects/shop/binaries/1.0.0/linux-amd64.json: [signature] signed by key ed25519:", wrongKey.Out);
     }
 
     [Fact]

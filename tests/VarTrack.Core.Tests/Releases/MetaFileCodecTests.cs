@@ -37,6 +37,20 @@ public sealed class MetaFileCodecTests
     }
 
     [Fact]
+    public async Task An_armored_file_after_a_blank_line_is_decrypted_not_taken_for_plaintext()
+    {
+        var identity = VarTrack.Core.Releases.Age.AgeIdentity.Generate();
+        var armored = VarTrack.Core.Releases.Age.AgeEncryption.Encrypt("db: prod\n"u8, [identity.Recipient], armor: true);
+        var stored = Bytes("\n" + Utf8(armored));
+        var codec = new MetaFileCodec(new MetaSettings("/meta.git") { Identities = [new SettingValue(identity.ExportSecretKey(), default)] },
+            new AgeCipher(), new SettingResolver(_ => null));
+
+        Assert.True(codec.IsEncrypted(stored));
+        Assert.True(MetaFileCodec.LooksEncrypted(stored));
+        Assert.Equal("db: prod\n", Utf8(await codec.DecodeAsync("envs/Prod/app.yaml", stored, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task A_dev_identity_cannot_read_prod()
     {
         var prod = Codec().Encode("envs/Prod/app.yaml", Bytes("db: prod\n"));

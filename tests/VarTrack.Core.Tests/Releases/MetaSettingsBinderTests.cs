@@ -91,6 +91,44 @@ public sealed class MetaSettingsBinderTests
         ], problems);
     }
 
+    [Theory]
+    [InlineData("**")]
+    [InlineData("*/*/releases/**")]
+    [InlineData("projects/*/*/*.json")]
+    [InlineData("projects/shop/channels/prod/events/*")]
+    [InlineData("projects/shop/binaries/1.0/linux-*.json")]
+    [InlineData("projects/shop/releases/1.0.json")]
+    public void An_encryption_glob_that_matches_a_release_binary_or_event_path_is_refused_at_load(string glob)
+    {
+        var problems = Problems($$"""
+            meta:
+              repository: https://git.example/acme/meta.git
+              encryption:
+                - paths: ["envs/Prod/**", "{{glob}}"]
+                  recipients: ["{{Recipient}}"]
+            """);
+
+        Assert.Equal([$"vartrack.yaml:4:14: the 'encryption' entry at line 4: '{glob}' would encrypt release, binary or event records, which must stay readable for verify; encrypt envs/ and flags/ files only"],
+            problems);
+    }
+
+    [Theory]
+    [InlineData("projects/*/flags/prod/*")]
+    [InlineData("projects/*/flags/*/flags.json")]
+    [InlineData("envs/**")]
+    public void Encryption_globs_over_flags_and_environment_files_are_accepted(string glob)
+    {
+        var meta = Load($$"""
+            meta:
+              repository: https://git.example/acme/meta.git
+              encryption:
+                - paths: ["{{glob}}"]
+                  recipients: ["{{Recipient}}"]
+            """).Meta!;
+
+        Assert.Equal(glob, Assert.Single(Assert.Single(meta.Encryption).Paths).Pattern);
+    }
+
     [Fact]
     public void A_meta_section_needs_a_repository()
     {

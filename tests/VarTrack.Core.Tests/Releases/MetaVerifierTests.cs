@@ -98,7 +98,7 @@ public sealed class MetaVerifierTests
     public async Task An_event_whose_previous_release_is_not_the_current_one_breaks_the_chain()
     {
         await WriteHistoryAsync();
-        var forged = new PromotionEvent("1.1.0", "0.1.0", "mallory", null, _clock.Now).ToCanonical();
+        var forged = new PromotionEvent("1.1.0", "0.1.0", "mallory", null, At("20261124T120000000Z")).ToCanonical();
         var path = "projects/shop/channels/prod/events/20261124T120000000Z-mallory-000004.json";
         var commit = _repository.CommitFiles(new Dictionary<string, byte[]?> { [path] = forged });
 
@@ -116,8 +116,8 @@ public sealed class MetaVerifierTests
         var missing = "projects/shop/channels/beta/events/20261124T120000000Z-mallory-000002.json";
         _repository.CommitFiles(new Dictionary<string, byte[]?>
         {
-            [early] = new PromotionEvent("1.1.0", "1.0.0", "mallory", null, _clock.Now).ToCanonical(),
-            [missing] = new PromotionEvent("9.0.0", null, "mallory", null, _clock.Now).ToCanonical(),
+            [early] = new PromotionEvent("1.1.0", "1.0.0", "mallory", null, At("20200101T000000000Z")).ToCanonical(),
+            [missing] = new PromotionEvent("9.0.0", null, "mallory", null, At("20261124T120000000Z")).ToCanonical(),
             ["projects/shop/binaries/7.0.0/linux-amd64.json"] = new BinaryRecord("sha256:" + new string('1', 64), 1, "https://x/y", Convert.ToBase64String(new byte[64]), "ed25519:0123456789abcdef").ToCanonical(),
         });
 
@@ -130,6 +130,21 @@ public sealed class MetaVerifierTests
             (early, "event-order", $"the event sorts before the channel's last event {_repository.TipFiles.Keys.Where(k => k.Contains("/prod/events/", StringComparison.Ordinal) && k.Contains("ci-7", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Last()[(MetaPaths.EventsFolder("shop", "prod").Length + 1)..]}, so it does not change the current release; event names must sort after every earlier event"),
         ], findings);
     }
+
+    [Fact]
+    public async Task An_event_whose_created_time_is_not_the_time_in_its_file_name_is_reported()
+    {
+        await WriteHistoryAsync();
+        var path = "projects/shop/channels/prod/events/20261124T120000000Z-mallory-000004.json";
+        var commit = _repository.CommitFiles(new Dictionary<string, byte[]?> { [path] = new PromotionEvent("1.1.0", "1.0.0", "mallory", null, At("20261124T090000000Z")).ToCanonical() });
+
+        var finding = Assert.Single(await VerifyAsync());
+
+        Assert.Equal((commit, path, MetaVerifier.EventTime, "created is 2026-11-24T09:00:00.000Z but the file name says 2026-11-24T12:00:00.000Z; an event's name carries its created time"),
+            (finding.Commit, finding.Path, finding.Rule, finding.Message));
+    }
+
+    private static DateTimeOffset At(string name) => MetaEventName.TryParse($"{name}-x-000001.json")!.Timestamp;
 
     [Fact]
     public async Task Files_that_fit_no_layout_are_reported_and_other_files_are_ignored()
