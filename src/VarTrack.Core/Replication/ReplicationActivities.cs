@@ -174,7 +174,8 @@ public sealed partial class ReplicationActivities
         if (!string.Equals(replaced.Tag, expectedTag, StringComparison.Ordinal)) throw new SyncInfoConflictException(owner, _store.Description);
         await _store.WriteIndexAsync(owner, SyncInfoJson.Serialize(index), expectedTag, deadline.Token);
 
-        // Published: the deadline no longer applies, clean-up only stops for the host.
+        // Published: the deadline no longer applies, and clean-up stopping for the host must not turn a saved index
+        // into a cycle reported as stopped with nothing published (its orphans go with a later publish).
         try
         {
             var keep = index.Generations.Union(replaced.Index?.Generations ?? new HashSet<string>(), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
@@ -184,7 +185,12 @@ public sealed partial class ReplicationActivities
                 if (!keep.Contains(generation) && (SyncInfoJson.GenerationTime(generation) is not { } created || created < before))
                     await _store.DeleteGenerationAsync(owner, generation, deadline.Host);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            _logger.LogInformation("vault replication {Owner}: published generation {Generation}; removing old generations was cut short by shutdown (done after the next publish)",
+                owner, index.Generation);
+        }
+        catch (Exception ex)
         {
             _logger.LogWarning("vault replication {Owner}: published generation {Generation}, but old generations could not be removed (retried after the next publish): {Reason}",
                 owner, index.Generation, ex.Message);

@@ -165,7 +165,12 @@ public static class ReplicationWorkflow
             return (await work) with { Finished = steps.UtcNow };
         }
         if (delay.IsCanceled || delay.IsFaulted)
+        {
+            // The host is stopping: a publish under way is awaited (it stops promptly) so a saved index is never
+            // reported as nothing published.
+            if (progress.Publishing) return (await work) with { Finished = steps.UtcNow };
             return Stopped(owner, cycleId, started, steps.UtcNow, progress);
+        }
         progress.Abandoned = true;
         if (progress.Publishing) return (await work) with { Finished = steps.UtcNow };
         progress.Error($"{owner}: the cycle did not finish within {Describe(timeout)}; abandoned, nothing was published (the last good sync info stands)");
