@@ -85,12 +85,7 @@ public sealed partial class ReplicationActivities
     /// <summary>Records the cycle for status and removes its working documents. Runs even while the host stops.</summary>
     public async Task<bool> RecordAsync(OwnerCycle cycle, CancellationToken cancellationToken)
     {
-        var level = cycle.Outcome switch
-        {
-            CycleOutcome.Published or CycleOutcome.Unchanged when cycle.Errors.Count == 0 => LogLevel.Information,
-            CycleOutcome.Published or CycleOutcome.Unchanged or CycleOutcome.Stopped => LogLevel.Warning,
-            _ => LogLevel.Error,
-        };
+        var level = cycle.EndedWell ? LogLevel.Information : cycle.Completed || cycle.Outcome == CycleOutcome.Stopped ? LogLevel.Warning : LogLevel.Error;
         _logger.Log(level, "vault replication {Owner} cycle {CycleId}: {Outcome}, {Paths} paths, {Changed} changed, {Copied} copied, {Deleted} deleted, {Pending} pending{Errors}",
             cycle.Owner, cycle.CycleId, cycle.Outcome, cycle.Paths, cycle.Changed, cycle.Copied, cycle.Deleted, cycle.Pending,
             cycle.Errors.Count == 0 ? "" : "; " + string.Join("; ", cycle.Errors.Take(5)));
