@@ -56,10 +56,15 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     {
         lock (_gate)
         {
-            _errors.Add(failure.Message);
+            // The cycle's timer and its activities' deadline fire at the same instant; whichever wins, one message.
+            _errors.Add(failure.TimedOut ? AbandonedMessage() : failure.Message);
             return Snapshot(failure.TimedOut ? CycleOutcome.Abandoned : failure.Fatal ? CycleOutcome.Fatal : CycleOutcome.Failed);
         }
     }
+
+    /// <summary>Why a cycle that ran out of time ends abandoned.</summary>
+    public string AbandonedMessage() =>
+        $"{Owner}: the cycle did not finish within {ReplicationWorkflow.Describe(Deadline - Started)}; abandoned, nothing was published (the last good sync info stands)";
 
     /// <summary>The cycle as it stands; the workflow sets <see cref="OwnerCycle.Finished"/> from its clock.</summary>
     public OwnerCycle End(CycleOutcome outcome)
