@@ -6,8 +6,6 @@ namespace VarTrack.Cli;
 /// <summary>The text form of replication cycles and status: one line per owner, then its errors indented.</summary>
 internal static class ReplicationText
 {
-    public static bool EndedWell(OwnerCycle cycle) => cycle.Outcome is CycleOutcome.Published or CycleOutcome.Unchanged && cycle.Errors.Count == 0;
-
     public static async Task WriteCycleAsync(TextWriter output, OwnerCycle cycle)
     {
         var counts = cycle.Owner.StartsWith("origin-", StringComparison.Ordinal)

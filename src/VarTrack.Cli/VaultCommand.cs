@@ -81,7 +81,7 @@ internal static class VaultCommand
             else
                 foreach (var cycle in new[] { result.Origin }.Concat(result.Destinations))
                     await ReplicationText.WriteCycleAsync(context.Output, cycle);
-            return new[] { result.Origin }.Concat(result.Destinations).All(ReplicationText.EndedWell) ? ExitCodes.Ok : ExitCodes.Failure;
+            return new[] { result.Origin }.Concat(result.Destinations).All(cycle => cycle.EndedWell) ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
     }

@@ -115,6 +115,27 @@ public sealed class VaultReplicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vt_vault_sync_once_exits_1_when_work_is_left_pending_like_status()
+    {
+        var config = await WriteConfigAsync(_eu.RootToken, interval: "1m");
+        // app1 is gone when the copy reads it (a 404 once): skipped without an error, left pending for the next run.
+        _origin.InjectFault("secret/data/stage/app1", 404, error: "", times: 1);
+
+        var (code, output, _) = await VtAsync("vault", "sync", "--once", "--config", config, "--state", Path.Combine(_folder, "state"));
+
+        Assert.Contains("destination-eu: published", output);
+        Assert.Contains("2 copied, 0 deleted, 1 pending", output);
+        Assert.DoesNotContain("error:", output);
+        Assert.Equal(1, code);
+        var (statusCode, status, _) = await VtAsync("vault", "status", "--config", config, "--state", Path.Combine(_folder, "state"));
+        Assert.Equal((1, true), (statusCode, status.Contains("destination-eu: NOT in sync", StringComparison.Ordinal)));
+
+        (code, output, _) = await VtAsync("vault", "sync", "--once", "--config", config, "--state", Path.Combine(_folder, "state"));
+        Assert.Contains("1 copied, 0 deleted, 0 pending", output);
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
     public async Task Vt_vault_sync_without_once_is_a_usage_error()
     {
         var config = await WriteConfigAsync(_eu.RootToken, interval: "1m");

@@ -124,8 +124,15 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         var what = $"cannot publish the sync info index '{key}'";
         using var content = new StringContent(operations.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
         using var response = await SendAsync(HttpMethod.Put, new Uri(_api, "txn"), content, what, cancellationToken);
-        // 409: the transaction was rolled back, here because the cas failed (the index changed, or exists on a create).
-        if (response.StatusCode == HttpStatusCode.Conflict) throw new SyncInfoConflictException(owner, Description);
+        // 409: the transaction was rolled back; its Errors say why: the cas failed (the index changed, or exists on a
+        // create: "index is stale"), or the token may not write the key ("Permission denied"), which is no conflict.
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            var reasons = await TransactionErrorsAsync(response, cancellationToken);
+            if (reasons.Any(r => r.Contains("permission denied", StringComparison.OrdinalIgnoreCase) || r.Contains("ACL not found", StringComparison.OrdinalIgnoreCase)))
+                throw Failure(what, AccessRefused($"409: {string.Join("; ", reasons)}"), accessDenied: true);
+            throw new SyncInfoConflictException(owner, Description);
+        }
         await EnsureSuccessAsync(response, what, cancellationToken);
         var answer = await ReadJsonAsync(response, what, cancellationToken);
         if (answer?["Results"] is not JsonArray { Count: > 0 } results || results[0]?["KV"] is not JsonObject entry || ModifyIndexOf(entry) is not { } modifyIndex)
@@ -283,6 +290,22 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         // One line, the token masked (an agent or proxy may echo the request), cut short.
         var line = string.Join(' ', _scrubber.Scrub(body).Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return line.Length <= MaxErrorTextLength ? line : line[..MaxErrorTextLength] + "...";
+    }
+
+    /// <summary>The <c>What</c> of each entry of a rolled-back transaction's <c>Errors</c>; empty when the answer has none.</summary>
+    private async Task<IReadOnlyList<string>> TransactionErrorsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = JsonNode.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            return answer?["Errors"] is JsonArray errors
+                ? errors.Select(e => e?["What"] is JsonValue what && what.TryGetValue<string>(out var text) ? _scrubber.Scrub(text) : null).OfType<string>().ToList()
+                : [];
+        }
+        catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return [];
+        }
     }
 
     private async Task<JsonNode?> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)

@@ -5,9 +5,10 @@ using VarTrack.Core.Replication;
 namespace VarTrack.Connectors.Vault;
 
 /// <summary>
-/// The clusters of the <c>replication:</c> section, one <see cref="VaultClient"/> each, made on first use (so a missing
-/// environment variable is reported by the cycle that needs it, as a fatal error naming the cluster, and retried by the
-/// next one instead of stopping the host).
+/// The clusters of the <c>replication:</c> section, one <see cref="VaultClient"/> each, made on first use and not
+/// cached when that fails. So a missing environment variable or bad cluster setting never stops the host at startup:
+/// it is reported by whatever needs the cluster first, naming the cluster, as every path of that cluster missing in the
+/// access check, or as a fatal cycle (on the self-hosted server a fatal cycle stops replication until a restart).
 /// </summary>
 public sealed class VaultReplicaVaults : IReplicaVaults, IDisposable
 {

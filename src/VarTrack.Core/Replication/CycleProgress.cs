@@ -3,10 +3,16 @@ namespace VarTrack.Core.Replication;
 /// <summary>
 /// The workflow's bookkeeping for one owner's cycle (workflow-local, never passed to an activity): what is known so
 /// far, so an abandoned or stopped cycle still reports it, and the flags that keep abandoned work from going on.
+/// In process, the timer branch reads it while the abandoned work may still write to it on another thread, so the
+/// error list and the snapshot taken by <see cref="End"/> are guarded and the flags are volatile (under Durable
+/// everything runs on the orchestration's one thread and the lock is uncontended).
 /// </summary>
 internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset started, DateTimeOffset deadline)
 {
+    private readonly Lock _gate = new();
     private readonly List<string> _errors = [];
+    private volatile bool _abandoned;
+    private volatile bool _publishing;
 
     public string Owner { get; } = owner;
     public string CycleId { get; } = cycleId;
@@ -14,10 +20,18 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     public DateTimeOffset Deadline { get; } = deadline;
 
     /// <summary>The timer won: the work must not start another activity.</summary>
-    public bool Abandoned { get; set; }
+    public bool Abandoned
+    {
+        get => _abandoned;
+        set => _abandoned = value;
+    }
 
     /// <summary>The publish activity has been called (a timer firing now waits for its answer).</summary>
-    public bool Publishing { get; set; }
+    public bool Publishing
+    {
+        get => _publishing;
+        set => _publishing = value;
+    }
 
     public int Paths { get; set; }
     public int Changed { get; set; }
@@ -27,18 +41,38 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     public string? Generation { get; set; }
     public string? SourceGeneration { get; set; }
 
-    public void Error(string message) => _errors.Add(message);
+    public void Error(string message)
+    {
+        lock (_gate) _errors.Add(message);
+    }
 
-    public void Errors(IEnumerable<string> messages) => _errors.AddRange(messages);
+    public void Errors(IEnumerable<string> messages)
+    {
+        var added = messages.ToList();
+        lock (_gate) _errors.AddRange(added);
+    }
 
     public OwnerCycle Fail(StepFailure failure)
     {
-        Error(failure.Message);
-        return End(failure.TimedOut ? CycleOutcome.Abandoned : failure.Fatal ? CycleOutcome.Fatal : CycleOutcome.Failed);
+        lock (_gate)
+        {
+            // The cycle's timer and its activities' deadline fire at the same instant; whichever wins, one message.
+            _errors.Add(failure.TimedOut ? AbandonedMessage() : failure.Message);
+            return Snapshot(failure.TimedOut ? CycleOutcome.Abandoned : failure.Fatal ? CycleOutcome.Fatal : CycleOutcome.Failed);
+        }
     }
 
+    /// <summary>Why a cycle that ran out of time ends abandoned.</summary>
+    public string AbandonedMessage() =>
+        $"{Owner}: the cycle did not finish within {ReplicationWorkflow.Describe(Deadline - Started)}; abandoned, nothing was published (the last good sync info stands)";
+
     /// <summary>The cycle as it stands; the workflow sets <see cref="OwnerCycle.Finished"/> from its clock.</summary>
-    public OwnerCycle End(CycleOutcome outcome) => new(Owner, CycleId, outcome)
+    public OwnerCycle End(CycleOutcome outcome)
+    {
+        lock (_gate) return Snapshot(outcome);
+    }
+
+    private OwnerCycle Snapshot(CycleOutcome outcome) => new(Owner, CycleId, outcome)
     {
         Started = Started,
         Finished = Started,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace VarTrack.Core.Replication;
 
 /// <summary>
@@ -33,4 +35,18 @@ public sealed record OwnerCycle(string Owner, string CycleId, CycleOutcome Outco
 
     /// <summary>Destination: the origin generation it has caught up with.</summary>
     public string? SourceGeneration { get; init; }
+
+    /// <summary>
+    /// The cycle ran to its end: <see cref="CycleOutcome.Published"/> or <see cref="CycleOutcome.Unchanged"/>, so its
+    /// sync info stands (it may still list per-path errors or pending work). Status keeps it as the last succeeded cycle.
+    /// </summary>
+    [JsonIgnore]
+    public bool Completed => Outcome is CycleOutcome.Published or CycleOutcome.Unchanged;
+
+    /// <summary>
+    /// The one definition of a cycle that ended well, used by status (in sync), <c>vt vault sync --once</c> (exit 0)
+    /// and the log level: completed, without errors and with nothing pending.
+    /// </summary>
+    [JsonIgnore]
+    public bool EndedWell => Completed && Errors.Count == 0 && Pending == 0;
 }

@@ -85,12 +85,7 @@ public sealed partial class ReplicationActivities
     /// <summary>Records the cycle for status and removes its working documents. Runs even while the host stops.</summary>
     public async Task<bool> RecordAsync(OwnerCycle cycle, CancellationToken cancellationToken)
     {
-        var level = cycle.Outcome switch
-        {
-            CycleOutcome.Published or CycleOutcome.Unchanged when cycle.Errors.Count == 0 => LogLevel.Information,
-            CycleOutcome.Published or CycleOutcome.Unchanged or CycleOutcome.Stopped => LogLevel.Warning,
-            _ => LogLevel.Error,
-        };
+        var level = cycle.EndedWell ? LogLevel.Information : cycle.Completed || cycle.Outcome == CycleOutcome.Stopped ? LogLevel.Warning : LogLevel.Error;
         _logger.Log(level, "vault replication {Owner} cycle {CycleId}: {Outcome}, {Paths} paths, {Changed} changed, {Copied} copied, {Deleted} deleted, {Pending} pending{Errors}",
             cycle.Owner, cycle.CycleId, cycle.Outcome, cycle.Paths, cycle.Changed, cycle.Copied, cycle.Deleted, cycle.Pending,
             cycle.Errors.Count == 0 ? "" : "; " + string.Join("; ", cycle.Errors.Take(5)));
@@ -174,7 +169,8 @@ public sealed partial class ReplicationActivities
         if (!string.Equals(replaced.Tag, expectedTag, StringComparison.Ordinal)) throw new SyncInfoConflictException(owner, _store.Description);
         await _store.WriteIndexAsync(owner, SyncInfoJson.Serialize(index), expectedTag, deadline.Token);
 
-        // Published: the deadline no longer applies, clean-up only stops for the host.
+        // Published: the deadline no longer applies, and clean-up stopping for the host must not turn a saved index
+        // into a cycle reported as stopped with nothing published (its orphans go with a later publish).
         try
         {
             var keep = index.Generations.Union(replaced.Index?.Generations ?? new HashSet<string>(), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
@@ -184,7 +180,12 @@ public sealed partial class ReplicationActivities
                 if (!keep.Contains(generation) && (SyncInfoJson.GenerationTime(generation) is not { } created || created < before))
                     await _store.DeleteGenerationAsync(owner, generation, deadline.Host);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            _logger.LogInformation("vault replication {Owner}: published generation {Generation}; removing old generations was cut short by shutdown (done after the next publish)",
+                owner, index.Generation);
+        }
+        catch (Exception ex)
         {
             _logger.LogWarning("vault replication {Owner}: published generation {Generation}, but old generations could not be removed (retried after the next publish): {Reason}",
                 owner, index.Generation, ex.Message);

@@ -6,7 +6,7 @@ namespace VarTrack.Core.Replication;
 /// </summary>
 public sealed record ReplicationStatus(string Owner, OwnerCycle Last)
 {
-    /// <summary>The last cycle that ended <see cref="CycleOutcome.Published"/> or <see cref="CycleOutcome.Unchanged"/>.</summary>
+    /// <summary>The last cycle that <see cref="OwnerCycle.Completed"/> (published or unchanged).</summary>
     public OwnerCycle? LastSucceeded { get; init; }
 
     public bool IsOrigin => Owner.StartsWith("origin-", StringComparison.Ordinal);
@@ -15,10 +15,10 @@ public sealed record ReplicationStatus(string Owner, OwnerCycle Last)
     public int PathsInSync => LastSucceeded is { } good ? Math.Max(0, good.Paths - good.Pending) : 0;
 
     /// <summary>Destination: copies and deletes still to do after the last cycle.</summary>
-    public int Pending => Last.Outcome is CycleOutcome.Published or CycleOutcome.Unchanged ? Last.Pending : Math.Max(Last.Pending, LastSucceeded?.Pending ?? 0);
+    public int Pending => Last.Completed ? Last.Pending : Math.Max(Last.Pending, LastSucceeded?.Pending ?? 0);
 
     public IReadOnlyList<string> Errors => Last.Errors;
 
-    /// <summary>Nothing pending and the last cycle ended well.</summary>
-    public bool InSync => Last.Outcome is CycleOutcome.Published or CycleOutcome.Unchanged && Last.Pending == 0 && Last.Errors.Count == 0;
+    /// <summary>The last cycle <see cref="OwnerCycle.EndedWell"/>.</summary>
+    public bool InSync => Last.EndedWell;
 }

@@ -16,7 +16,7 @@ public sealed class ReplicationStatusStore(IStateStore state)
     {
         var data = StateJson.Serialize(cycle);
         await state.WriteAsync(StateKey.Of(Root, cycle.Owner, "last"), data, cancellationToken);
-        if (cycle.Outcome is CycleOutcome.Published or CycleOutcome.Unchanged)
+        if (cycle.Completed)
             await state.WriteAsync(StateKey.Of(Root, cycle.Owner, "last-succeeded"), data, cancellationToken);
         // Ticks first so the history lists oldest first; the cycle id keeps two cycles of one instant apart.
         var entry = cycle.Started.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "-" + cycle.CycleId;

@@ -165,10 +165,15 @@ public static class ReplicationWorkflow
             return (await work) with { Finished = steps.UtcNow };
         }
         if (delay.IsCanceled || delay.IsFaulted)
+        {
+            // The host is stopping: a publish under way is awaited (it stops promptly) so a saved index is never
+            // reported as nothing published.
+            if (progress.Publishing) return (await work) with { Finished = steps.UtcNow };
             return Stopped(owner, cycleId, started, steps.UtcNow, progress);
+        }
         progress.Abandoned = true;
         if (progress.Publishing) return (await work) with { Finished = steps.UtcNow };
-        progress.Error($"{owner}: the cycle did not finish within {Describe(timeout)}; abandoned, nothing was published (the last good sync info stands)");
+        progress.Error(progress.AbandonedMessage());
         return progress.End(CycleOutcome.Abandoned) with { Finished = steps.UtcNow };
     }
 
@@ -229,7 +234,7 @@ public static class ReplicationWorkflow
         return progress.End(CycleOutcome.Stopped) with { Finished = finished };
     }
 
-    private static string Describe(TimeSpan timeout) =>
+    internal static string Describe(TimeSpan timeout) =>
         timeout.TotalSeconds < 120
             ? timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s"
             : timeout.TotalMinutes.ToString("0.###", CultureInfo.InvariantCulture) + " min";

@@ -164,6 +164,26 @@ public sealed class ConsulSyncInfoStoreTests : SyncInfoStoreContractTests, IAsyn
     }
 
     [Fact]
+    public async Task A_token_that_may_read_but_not_write_is_access_refused_not_a_conflict()
+    {
+        var tag = await Store.WriteIndexAsync(Owner, Bytes("first"), expectedTag: null);
+        _server.ReadOnlyPrefix = "vartrack/vault-sync/";
+
+        var publish = await Assert.ThrowsAsync<SyncInfoStoreException>(() => Store.WriteIndexAsync(Owner, Bytes("second"), tag));
+        var bucket = await Assert.ThrowsAsync<SyncInfoStoreException>(() => Store.WriteBucketAsync(Owner, "g1", 0, Bytes("b")));
+
+        Assert.True(publish.IsAccessDenied && bucket.IsAccessDenied);
+        Assert.Equal($"cannot publish the sync info index 'vartrack/vault-sync/{Owner}/index.json': access refused by consul at {Agent} (409: Permission denied); " +
+                     "check the ACL token and its key policy for 'vartrack/vault-sync/'", publish.Message);
+        Assert.Equal("first", Text((await Store.ReadIndexAsync(Owner))!.Data));
+
+        // A stale tag with write access is still a conflict.
+        _server.ReadOnlyPrefix = null;
+        await Store.WriteIndexAsync(Owner, Bytes("second"), tag);
+        await Assert.ThrowsAsync<SyncInfoConflictException>(() => Store.WriteIndexAsync(Owner, Bytes("third"), tag));
+    }
+
+    [Fact]
     public async Task A_server_error_echoing_the_token_is_reported_with_the_token_masked()
     {
         _server.InjectFault("kv/", 500, $"rpc error: token {_token} caused\na failure");

@@ -42,6 +42,12 @@ public sealed class FakeConsulServer : IAsyncDisposable
     /// <summary>When set, every request must carry this token in <c>X-Consul-Token</c>.</summary>
     public string? RequiredToken { get; set; }
 
+    /// <summary>
+    /// Keys under this prefix may be read but not written with the token (an ACL policy with <c>key_prefix ... read</c>):
+    /// a plain write answers 403 "Permission denied", a transaction rolls back with 409 and that error for the operation.
+    /// </summary>
+    public string? ReadOnlyPrefix { get; set; }
+
     public static async Task<FakeConsulServer> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -183,6 +189,11 @@ public sealed class FakeConsulServer : IAsyncDisposable
             }
             case "PUT":
             {
+                if (ReadOnlyPrefix is { } readOnly && key.StartsWith(readOnly, StringComparison.Ordinal))
+                {
+                    await TextAsync(context, 403, "Permission denied");
+                    return;
+                }
                 if (body.Length > MaxValueSize)
                 {
                     await TextAsync(context, 413, $"Request body({body.Length} bytes) too large, max size: {MaxValueSize} bytes. See https://developer.hashicorp.com/consul/docs/agent/config/config-files#kv_max_value_size.");
@@ -258,8 +269,13 @@ public sealed class FakeConsulServer : IAsyncDisposable
                 var opIndex = op?["Index"]?.GetValue<ulong>() ?? 0;
                 var exists = staged.TryGetValue(key, out var current);
                 string? error = null;
+                if (verb is not ("get" or "get-or-empty" or "check-index" or "check-not-exists") && ReadOnlyPrefix is { } readOnly && key.StartsWith(readOnly, StringComparison.Ordinal))
+                    verb = "denied";
                 switch (verb)
                 {
+                    case "denied":
+                        error = "Permission denied";
+                        break;
                     case "set":
                         staged[key] = new Entry(value, exists ? current!.CreateIndex : index, index);
                         results.Add(new JsonObject { ["KV"] = EntryJson(key, staged[key], withValue: false) });

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VarTrack.Connectors.Tests.Workflows;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Replication;
@@ -179,12 +178,11 @@ public sealed class ReplicationFailureTests
     {
         await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"));
         for (var i = 0; i < 3; i++) await rig.WriteAsync("origin", $"secret/stage/app{i}", ("password", $"{Secret}-{i}"));
-        rig.Origin.InjectDelay("secret/metadata/stage/app1", TimeSpan.FromSeconds(30));
-        var clock = Stopwatch.StartNew();
+        // Far longer than the generous bound below: a cycle that waited for this request would never finish in time.
+        rig.Origin.InjectDelay("secret/metadata/stage/app1", TimeSpan.FromMinutes(10));
 
-        var result = await rig.RunAsync(new ReplicationCycleRequest("slow") { Timeout = TimeSpan.FromSeconds(1) });
+        var result = await rig.RunAsync(new ReplicationCycleRequest("slow") { Timeout = TimeSpan.FromSeconds(1) }).WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal(CycleOutcome.Abandoned, result.Origin.Outcome);
         Assert.Equal("origin-primary: the cycle did not finish within 1 s; abandoned, nothing was published (the last good sync info stands)", Assert.Single(result.Origin.Errors));
         Assert.Empty(result.Destinations);
@@ -221,16 +219,15 @@ public sealed class ReplicationFailureTests
     {
         await using var rig = await ReplicationRig.StartAsync(ReplicationRig.Destination("eu"));
         for (var i = 0; i < 3; i++) await rig.WriteAsync("origin", $"secret/stage/app{i}", ("password", $"{Secret}-{i}"));
-        rig.Origin.InjectDelay("secret/metadata/stage/app1", TimeSpan.FromSeconds(30));
+        rig.Origin.InjectDelay("secret/metadata/stage/app1", TimeSpan.FromMinutes(10));
         using var host = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
 
         var running = rig.RunAsync(new ReplicationCycleRequest("stopping"), rig.StepsFor(host.Token));
-        await Task.Delay(500);
+        // Stop once the scan is under way (app0 is read before the slow app1), not after some guessed time.
+        await WaitUntilAsync(() => rig.Origin.MetadataReads >= 1).WaitAsync(TimeSpan.FromMinutes(1));
         await host.CancelAsync();
-        var result = await running;
+        var result = await running.WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal(CycleOutcome.Stopped, result.Origin.Outcome);
         Assert.Equal("origin-primary: stopped because the host is shutting down; nothing was published", Assert.Single(result.Origin.Errors));
         Assert.Empty(result.Destinations);
@@ -263,5 +260,10 @@ public sealed class ReplicationFailureTests
     {
         public Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken = default) =>
             Task.FromException<IAsyncDisposable>(new VarTrackException(new Problem(reason)));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        while (!condition()) await Task.Delay(20);
     }
 }

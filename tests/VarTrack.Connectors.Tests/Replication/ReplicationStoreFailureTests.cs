@@ -82,4 +82,25 @@ public sealed class ReplicationStoreFailureTests
         Assert.Equal("origin-primary: " + denied, Assert.Single(result.Origin.Errors));
         Assert.Empty(result.Destinations);
     }
+    [Fact]
+    public async Task Shutdown_during_the_clean_up_after_a_publish_still_reports_the_saved_index_as_published()
+    {
+        var (rig, store) = await SyncedAsync();
+        await using var _ = rig;
+        await rig.WriteAsync("origin", "secret/stage/app1", ("password", "rotated"));
+        using var host = new CancellationTokenSource();
+        store.Before = async operation =>
+        {
+            if (operation != nameof(ISyncInfoStore.ListGenerationsAsync)) return;
+            await host.CancelAsync();
+            host.Token.ThrowIfCancellationRequested();
+        };
+
+        var result = await rig.RunAsync(new ReplicationCycleRequest("stopping"), rig.StepsFor(host.Token));
+
+        Assert.Equal(CycleOutcome.Published, result.Origin.Outcome);
+        Assert.Empty(result.Origin.Errors);
+        Assert.Equal(result.Origin.Generation, (await rig.IndexAsync("origin-primary"))!.Generation);
+        Assert.Equal(CycleOutcome.Published, (await rig.Status.LastAsync()).Single(c => c.Owner == "origin-primary").Outcome);
+    }
 }
