@@ -2,10 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VarTrack.Core.Config;
 using VarTrack.Core.Replication;
-using VarTrack.Core.Secrets;
 using VarTrack.Core.State;
 using VarTrack.Core.Sync;
 using VarTrack.Core.Workflows;
+using VarTrack.Functions.Tests.Timers;
 using VarTrack.Server;
 
 namespace VarTrack.EndToEnd.Tests;
@@ -40,7 +40,7 @@ public sealed class VaultReplicationServiceTests
         });
         var state = new InMemoryStateStore();
         using var services = new ServiceCollection()
-            .AddSingleton(new ReplicationGate(new VaultAccessCheck(settings, new StateSyncInfoStore(state), new AllowedVaults()), new ReplicationStatusStore(state), TimeProvider.System))
+            .AddSingleton(new ReplicationGate(new VaultAccessCheck(settings, new StateSyncInfoStore(state), new GrantingVaults()), new ReplicationStatusStore(state), TimeProvider.System))
             .BuildServiceProvider();
         var logger = new Lines();
         using var service = new VaultReplicationService(config, new WorkflowHost(table, new InProcessDestinationLocks(), TimeProvider.System), services, TimeProvider.System, logger);
@@ -55,27 +55,6 @@ public sealed class VaultReplicationServiceTests
         Assert.True(runs >= 3, $"only {runs} runs");
         Assert.True(running.IsCompletedSuccessfully, $"the service ended {running.Status}");
         Assert.Contains("vault replication run failed; trying again at the next interval: the activity host lost its connection", logger.Logged);
-    }
-
-    private sealed class AllowedVaults : IReplicaVaults
-    {
-        public IReplicaVault Get(string name) => new AllowedVault(name);
-    }
-
-    /// <summary>A cluster whose token may do everything (the access check passes); nothing else is called.</summary>
-    private sealed class AllowedVault(string name) : IReplicaVault
-    {
-        public string Name => name;
-        public string Address => "http://127.0.0.1:1";
-        public Task<IReadOnlyList<string>> ListAsync(string mount, string folder, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<SecretInsight?> ReadInsightAsync(string mount, string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<IReadOnlyDictionary<string, SecretValue>?> ReadSecretAsync(string mount, string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task WriteSecretAsync(string mount, string path, IReadOnlyDictionary<string, SecretValue> data, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task SoftDeleteLatestAsync(string mount, string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task DeleteMetadataAsync(string mount, string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> CapabilitiesAsync(IReadOnlyList<string> apiPaths, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(apiPaths.ToDictionary(p => p, _ => (IReadOnlyList<string>)["root"]));
     }
 
     private sealed class Lines : ILogger<VaultReplicationService>
