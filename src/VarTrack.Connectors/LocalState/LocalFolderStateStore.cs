@@ -9,7 +9,7 @@ namespace VarTrack.Connectors.LocalState;
 /// <c>a/b</c>) never fight over one name. Files are created 0600 and folders 0700 on Unix (pre-write snapshots may
 /// hold secret values). Every write goes to a temporary file in the same folder (<c>.vt-&lt;guid&gt;.tmp</c>), is
 /// flushed to disk and renamed over the document, so readers see the old or the new document, never a torn one.
-/// <see cref="TryCreateAsync"/> links the temporary file without replacing (link(2) on Unix), which fails when the
+/// <see cref="TryCreateAsync"/> links the temporary file without replacing (link(2) on Unix, <see cref="ExclusiveLink"/>), which fails when the
 /// document exists, so exactly one of several creators wins, across threads and processes. No in-process lock is
 /// held: several instances (and processes) may share one folder.
 /// </summary>
@@ -123,21 +123,12 @@ public sealed class LocalFolderStateStore : IStateStore
                 CreateFolder(folder);
                 temp = Path.Combine(folder, TempPrefix + Guid.NewGuid().ToString("N") + TempSuffix);
                 await WriteFlushedAsync(temp, data, cancellationToken);
-                if (replace)
+                if (!replace)
                 {
-                    File.Move(temp, path, overwrite: true); // rename(2): atomic replace
+                    // link(2): fails when the document exists, so exactly one creator wins; the temp name goes in finally.
+                    return ExclusiveLink.TryPlace(temp, path);
                 }
-                else
-                {
-                    try
-                    {
-                        File.Move(temp, path, overwrite: false); // link(2) + unlink: fails when the document exists
-                    }
-                    catch (IOException) when (File.Exists(path))
-                    {
-                        return false;
-                    }
-                }
+                File.Move(temp, path, overwrite: true); // rename(2): atomic replace
                 temp = null;
                 return true;
             }

@@ -21,6 +21,30 @@ public sealed class LocalFolderStateStoreTests : StateStoreContractTests, IDispo
 
     public void Dispose() => _scratch.Dispose();
 
+    /// <summary>
+    /// File.Move without overwrite checks that the name is free and then renames, so two creators could both win;
+    /// the store links instead. Many rounds of creators released together make the race near certain to show.
+    /// </summary>
+    [Fact]
+    public async Task In_every_one_of_many_rounds_of_creators_released_together_exactly_one_wins()
+    {
+        const int rounds = 200, creators = 8;
+        for (var round = 0; round < rounds; round++)
+        {
+            using var start = new Barrier(creators);
+            var key = $"deliveries/github/round-{round}";
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, creators).Select(i => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return Store.TryCreateAsync(key, Bytes($"creator {i}")).GetAwaiter().GetResult() ? i : -1;
+            })));
+
+            var winner = Assert.Single(outcomes, o => o >= 0);
+            Assert.Equal($"creator {winner}", System.Text.Encoding.UTF8.GetString((await Store.ReadAsync(key))!));
+        }
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(StateFolder, "deliveries", "github"), ".vt-*"));
+    }
+
     [Fact]
     public async Task A_key_is_a_file_named_after_its_last_segment_with_an_at_sign_under_folders_for_the_others()
     {
