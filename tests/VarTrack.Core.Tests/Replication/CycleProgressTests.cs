@@ -12,10 +12,10 @@ public sealed class CycleProgressTests
     public async Task Ending_a_cycle_while_other_threads_add_errors_gives_consistent_snapshots()
     {
         var progress = new CycleProgress("destination-eu", "c1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        // A fixed amount of work, not a time span: on a loaded machine the writers may start late, never too little.
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            for (var i = 0; i < 2_000; i++)
             {
                 progress.Error($"w{w}-{i}");
                 progress.Errors([$"w{w}-{i}a", $"w{w}-{i}b"]);
@@ -23,13 +23,14 @@ public sealed class CycleProgressTests
         })).ToList();
 
         var snapshots = 0;
-        while (!stop.IsCancellationRequested)
+        do
         {
             var cycle = progress.End(CycleOutcome.Abandoned);
             Assert.InRange(cycle.Errors.Count, 0, ReplicationActivities.MaxErrors + 1);
             Assert.All(cycle.Errors, e => Assert.NotNull(e));
             snapshots++;
         }
+        while (!writers.All(w => w.IsCompleted));
         await Task.WhenAll(writers);
 
         Assert.True(snapshots > 0);
