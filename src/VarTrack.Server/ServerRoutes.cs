@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VarTrack.Core.Config;
 using VarTrack.Core.Drift;
 using VarTrack.Core.Replication;
+using VarTrack.Core.Secrets;
 using VarTrack.Core.State;
 using VarTrack.Core.Webhooks;
 using VarTrack.Core.Workflows;
@@ -125,7 +126,6 @@ public static class ServerRoutes
     private static bool HasBearer(HttpContext http, string token)
     {
         var presented = http.Request.Headers.Authorization.ToString();
-        return presented.StartsWith("Bearer ", StringComparison.Ordinal)
-               && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented["Bearer ".Length..]), Encoding.UTF8.GetBytes(token));
+        return presented.StartsWith("Bearer ", StringComparison.Ordinal) && SecretComparison.Matches(presented["Bearer ".Length..], token);
     }
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using VarTrack.Core.Config;
 
+using VarTrack.Core.Secrets;
+
 namespace VarTrack.Core.NodeConfig;
 
 /// <summary>
@@ -29,11 +31,11 @@ public sealed class NodeAccess
     {
         if (Bearer(authorization) is not { } presented) return null;
         var (bootstrap, perNode) = await TokensAsync(cancellationToken);
-        var hash = Hash(presented);
-        if (bootstrap is not null && CryptographicOperations.FixedTimeEquals(hash, bootstrap)) return NodeCaller.AnyNode;
+        var hash = SecretComparison.Digest(presented);
+        if (bootstrap is not null && SecretComparison.Matches(hash, bootstrap)) return NodeCaller.AnyNode;
         string? match = null;
         foreach (var (identifier, token) in perNode)
-            if (CryptographicOperations.FixedTimeEquals(hash, token)) match ??= identifier;
+            if (SecretComparison.Matches(hash, token)) match ??= identifier;
         return match is null ? null : new NodeCaller(match);
     }
 
@@ -41,17 +43,15 @@ public sealed class NodeAccess
     public async Task<bool> IsAdminAsync(string? authorization, string? hostAdminToken, CancellationToken cancellationToken)
     {
         if (Bearer(authorization) is not { } presented) return false;
-        var hash = Hash(presented);
+        var hash = SecretComparison.Digest(presented);
         var (bootstrap, _) = await TokensAsync(cancellationToken);
-        var isBootstrap = bootstrap is not null && CryptographicOperations.FixedTimeEquals(hash, bootstrap);
-        var isHost = hostAdminToken is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(hash, Hash(hostAdminToken));
+        var isBootstrap = bootstrap is not null && SecretComparison.Matches(hash, bootstrap);
+        var isHost = hostAdminToken is { Length: > 0 } && SecretComparison.Matches(hash, SecretComparison.Digest(hostAdminToken));
         return isBootstrap | isHost;
     }
 
     private static string? Bearer(string? authorization) =>
         authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7 ? authorization[7..].Trim() : null;
-
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     private async Task<(byte[]? Bootstrap, IReadOnlyList<(string, byte[])> PerNode)> TokensAsync(CancellationToken cancellationToken)
     {
@@ -62,10 +62,10 @@ public sealed class NodeAccess
             if (_tokens is { } raced) return raced;
             byte[]? bootstrap = null;
             if (_settings.Bootstrap is { } setting)
-                bootstrap = Hash(NonEmpty((await _resolver.ResolveAsync(setting, "'bootstrap' of 'tokens' of 'nodes'", cancellationToken)).Reveal(), "'bootstrap'"));
+                bootstrap = SecretComparison.Digest(NonEmpty((await _resolver.ResolveAsync(setting, "'bootstrap' of 'tokens' of 'nodes'", cancellationToken)).Reveal(), "'bootstrap'"));
             var perNode = new List<(string, byte[])>();
             foreach (var (identifier, token) in _settings.PerNode.OrderBy(e => e.Key, StringComparer.Ordinal))
-                perNode.Add((identifier, Hash(NonEmpty((await _resolver.ResolveAsync(token, $"'{identifier}' of 'per_node' of 'tokens' of 'nodes'", cancellationToken)).Reveal(), $"'{identifier}' of 'per_node'"))));
+                perNode.Add((identifier, SecretComparison.Digest(NonEmpty((await _resolver.ResolveAsync(token, $"'{identifier}' of 'per_node' of 'tokens' of 'nodes'", cancellationToken)).Reveal(), $"'{identifier}' of 'per_node'"))));
             _tokens = (bootstrap, perNode);
             return _tokens.Value;
         }

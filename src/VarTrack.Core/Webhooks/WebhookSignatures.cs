@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using VarTrack.Core.Secrets;
 
 namespace VarTrack.Core.Webhooks;
 
@@ -26,13 +27,10 @@ internal static class WebhookSignatures
         return CryptographicOperations.FixedTimeEquals(given, expected) ? SignatureCheck.Valid : SignatureCheck.Invalid;
     }
 
-    /// <summary>A shared token sent in clear (GitLab). Both sides are hashed first so the comparison takes the same
-    /// time whatever the length of the token sent.</summary>
+    /// <summary>A shared token sent in clear (GitLab), compared with <see cref="SecretComparison"/>.</summary>
     public static SignatureCheck Token(string? header, string secret)
     {
         if (header is null) return SignatureCheck.Missing;
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(header));
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        return CryptographicOperations.FixedTimeEquals(given, expected) ? SignatureCheck.Valid : SignatureCheck.Invalid;
+        return SecretComparison.Matches(header, secret) ? SignatureCheck.Valid : SignatureCheck.Invalid;
     }
 }
