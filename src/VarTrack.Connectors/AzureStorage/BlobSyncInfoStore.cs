@@ -18,7 +18,7 @@ namespace VarTrack.Connectors.AzureStorage;
 /// </summary>
 public sealed class BlobSyncInfoStore : ISyncInfoStore
 {
-    public const string DefaultContainer = "vartrack-vault-sync";
+    public const string DefaultContainer = SyncInfoSettings.DefaultContainer;
 
     /// <summary>Deletes of one generation's buckets in flight at once (Azure.Storage.Blobs.Batch is not in the package mirror).</summary>
     private const int DeleteConcurrency = 8;

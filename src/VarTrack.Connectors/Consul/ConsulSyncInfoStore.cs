@@ -25,7 +25,7 @@ namespace VarTrack.Connectors.Consul;
 /// </summary>
 public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
 {
-    public const string DefaultKeyPrefix = "vartrack/vault-sync";
+    public const string DefaultKeyPrefix = SyncInfoSettings.DefaultConsulKeyPrefix;
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 

@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
 using VarTrack.Core.State;
 
 namespace VarTrack.Core.Replication;
 
 /// <summary>
 /// Sync info in VarTrack's own state store (a local folder for the embedded default, memory in tests), under
-/// <c>vault-sync/&lt;owner&gt;/...</c>. The tag is the SHA-256 of the index document. The conditional publish is atomic
+/// <c>vault-sync/&lt;owner&gt;/...</c>. The tag is the SHA-256 of the index document (<see cref="SyncInfoJson.Hash"/>). The conditional publish is atomic
 /// within this process only (a state store has no compare-and-swap); several instances share sync info through
 /// <c>BlobSyncInfoStore</c>, whose publish is an ETag-conditional write.
 /// </summary>
@@ -17,7 +16,7 @@ public sealed class StateSyncInfoStore(IStateStore state, string description = "
     public string Description => description;
 
     public async Task<VersionedDocument?> ReadIndexAsync(string owner, CancellationToken cancellationToken = default) =>
-        await state.ReadAsync(IndexKey(owner), cancellationToken) is { } data ? new VersionedDocument(data, TagOf(data)) : null;
+        await state.ReadAsync(IndexKey(owner), cancellationToken) is { } data ? new VersionedDocument(data, SyncInfoJson.Hash(data)) : null;
 
     public async Task<string> WriteIndexAsync(string owner, ReadOnlyMemory<byte> data, string? expectedTag, CancellationToken cancellationToken = default)
     {
@@ -25,10 +24,10 @@ public sealed class StateSyncInfoStore(IStateStore state, string description = "
         try
         {
             var current = await state.ReadAsync(IndexKey(owner), cancellationToken);
-            var currentTag = current is null ? null : TagOf(current);
+            var currentTag = current is null ? null : SyncInfoJson.Hash(current);
             if (!string.Equals(currentTag, expectedTag, StringComparison.Ordinal)) throw new SyncInfoConflictException(owner, Description);
             await state.WriteAsync(IndexKey(owner), data, cancellationToken);
-            return TagOf(data.Span);
+            return SyncInfoJson.Hash(data.Span);
         }
         finally
         {
@@ -69,5 +68,4 @@ public sealed class StateSyncInfoStore(IStateStore state, string description = "
     private static string BucketKey(string owner, string generation, int bucket) =>
         StateKey.Of(Root, SyncInfoLayout.RequireValidName(owner, "owner"), "generations", SyncInfoLayout.RequireValidName(generation, "generation"), SyncInfoLayout.BucketName(bucket));
 
-    private static string TagOf(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }
