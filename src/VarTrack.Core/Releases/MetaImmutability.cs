@@ -20,7 +20,7 @@ public static class MetaImmutability
             else if (path.Kind == MetaPathKind.Other)
                 problems.Add(new Problem("refused: the writer only writes files of the model (projects/... and envs/...)") { File = file.Path });
             else if (path.IsImmutable && tip.Exists(file.Path))
-                problems.Add(new Problem($"refused: {Describe(path.Kind)} records are immutable and this one already exists at {Short(tip.Commit)}; " +
+                problems.Add(new Problem($"refused: {path.Kind.RecordName()} records are immutable and this one already exists at {Short(tip.Commit)}; " +
                                          "write a new record instead (a new release id, or a new promotion event)") { File = file.Path });
             else if (path.IsImmutable && !CanonicalJson.IsCanonical(file.Content))
                 problems.Add(new Problem("refused: the record is not canonical JSON") { File = file.Path });
@@ -52,13 +52,6 @@ public static class MetaImmutability
     }
 
     private static string Count(int files) => files == 1 ? "1 file" : $"{files} files";
-
-    private static string Describe(MetaPathKind kind) => kind switch
-    {
-        MetaPathKind.Release => "release",
-        MetaPathKind.Binary => "binary",
-        _ => "promotion event",
-    };
 
     private static string Short(string? commit) => commit is null ? "the tip" : $"commit {commit[..Math.Min(12, commit.Length)]}";
 }

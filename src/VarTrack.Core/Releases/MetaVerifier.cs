@@ -89,7 +89,7 @@ public static class MetaVerifier
                 if (change.Kind == GitChangeKind.Added || MetaPaths.Parse(change.Path, out _) is not { IsImmutable: true } path || !skip.Add(change.Path)) continue;
                 var verb = change.Kind == GitChangeKind.Deleted ? "missing in the merge" : "differs in the merge";
                 findings.Add(new MetaFinding(step.Commit, change.Path, Immutable,
-                    $"{What(path.Kind)} record {verb} from parent {Short(parent)}, which has it; records are immutable"));
+                    $"{path.Kind.RecordName()} record {verb} from parent {Short(parent)}, which has it; records are immutable"));
             }
             foreach (var change in step.Changes)
                 if (change.Kind == GitChangeKind.Added && !changed.Contains(change.Path)) skip.Add(change.Path);
@@ -97,17 +97,15 @@ public static class MetaVerifier
         return skip;
     }
 
-    private static string What(MetaPathKind kind) => kind switch { MetaPathKind.Release => "release", MetaPathKind.Binary => "binary", _ => "promotion event" };
-
     private static string Short(string commit) => commit[..Math.Min(12, commit.Length)];
 
     private static void CheckRecord(MetaHistoryStep step, MetaFileChange change, MetaPath path, History state, Action<string, string> find)
     {
-        var what = What(path.Kind);
+        var what = path.Kind.RecordName();
         if (state.WrittenIn.TryGetValue(change.Path, out var first))
         {
             var verb = change.Kind switch { GitChangeKind.Deleted => "deleted", GitChangeKind.Added => "written again", _ => "modified" };
-            find(Immutable, $"{what} record {verb} after it was written in commit {first[..Math.Min(12, first.Length)]}; records are immutable");
+            find(Immutable, $"{what} record {verb} after it was written in commit {Short(first)}; records are immutable");
             return;
         }
         if (change.Kind != GitChangeKind.Added)
@@ -156,10 +154,9 @@ public static class MetaVerifier
             if (inOrder && (channel?.Known ?? true) && record.PreviousReleaseId != channel?.ReleaseId)
                 find(EventChain, $"previous_release_id is {Shown(record.PreviousReleaseId)} but the channel was at {Shown(channel?.ReleaseId)} before this event");
         }
-        var count = (channel?.Count ?? 0) + 1;
         state.Channels[key] = inOrder
-            ? new ChannelHead(fileName, record?.ReleaseId, record is not null, count)
-            : channel! with { Count = count };
+            ? new ChannelHead(fileName, record?.ReleaseId, record is not null, expectedSequence)
+            : channel! with { Count = expectedSequence };
     }
 
     private static void CheckSignature(MetaPath path, BinaryRecord binary, IReadOnlyList<Ed25519PublicKeyParameters> keys, Action<string, string> find)
