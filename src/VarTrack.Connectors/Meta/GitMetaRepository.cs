@@ -74,20 +74,24 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
 
     public async Task<MetaTree> ReadTipAsync(TimeSpan maxAge, CancellationToken cancellationToken = default)
     {
-        if (!IsFresh(maxAge))
-        {
-            await _gate.WaitAsync(cancellationToken);
-            try
-            {
-                if (!IsFresh(maxAge)) await LockedAsync(() => FetchAsync(cancellationToken), cancellationToken);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
+        await RefreshAsync(maxAge, cancellationToken);
         using var repository = Open();
         return TreeOf(repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target as Commit);
+    }
+
+    /// <summary>Fetches unless the last fetch is younger than <paramref name="maxAge"/> (zero: always), one fetch at a time.</summary>
+    private async Task RefreshAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        if (IsFresh(maxAge)) return;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!IsFresh(maxAge)) await LockedAsync(() => FetchAsync(cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task<MetaTree> ReadAsync(string commit, CancellationToken cancellationToken = default)
@@ -170,7 +174,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
 
     public async Task<IReadOnlyList<MetaHistoryStep>> HistoryAsync(CancellationToken cancellationToken = default)
     {
-        await ReadTipAsync(TimeSpan.Zero, cancellationToken);
+        await RefreshAsync(TimeSpan.Zero, cancellationToken);
         using var repository = Open();
         if (repository.Refs[TrackingRef]?.ResolveToDirectReference()?.Target is not Commit tip) return [];
         // Every commit reachable through any parent, parents first: a merge must not hide a history behind its first parent.
@@ -272,7 +276,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
             throw Failure($"'{commit}' is not a commit id (4 to 40 hexadecimal digits)");
         using (var repository = Open())
             if (Lookup(repository, text) is { } known) return known.Sha;
-        await ReadTipAsync(TimeSpan.Zero, cancellationToken);
+        await RefreshAsync(TimeSpan.Zero, cancellationToken);
         using (var repository = Open())
             return Lookup(repository, text)?.Sha ?? throw Failure($"commit {text} is not on branch '{_branch}'");
     }
