@@ -104,7 +104,6 @@ internal sealed class NodeFetch(NodeFetchRequest request, TextWriter output, Htt
             // "Equal jitter": at least half the backoff, so retries still slow down, at most all of it.
             delay = ceiling / 2 + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling.TotalMilliseconds / 2);
         }
-        if (delay > MaxDelay && answer.RetryAfter is null) delay = MaxDelay;
         await output.WriteLineAsync($"waiting: {reason}; next try in {delay.TotalSeconds:0.#} s");
         await Task.Delay(delay, ct);
     }
