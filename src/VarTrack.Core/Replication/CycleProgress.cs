@@ -62,6 +62,20 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
         }
     }
 
+    /// <summary>
+    /// Ends the cycle as stopped by the host. In process both racers see the stop (the work's activity is cancelled
+    /// and so is the timer), so the message is added once whichever gets here first.
+    /// </summary>
+    public OwnerCycle Stop()
+    {
+        lock (_gate)
+        {
+            var message = $"{Owner}: stopped because the host is shutting down; nothing was published";
+            if (!_errors.Contains(message)) _errors.Add(message);
+            return Snapshot(CycleOutcome.Stopped);
+        }
+    }
+
     /// <summary>Why a cycle that ran out of time ends abandoned.</summary>
     public string AbandonedMessage() =>
         $"{Owner}: the cycle did not finish within {ReplicationWorkflow.Describe(Deadline - Started)}; abandoned, nothing was published (the last good sync info stands)";

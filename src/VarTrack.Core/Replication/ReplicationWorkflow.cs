@@ -186,8 +186,7 @@ public static class ReplicationWorkflow
         }
         catch (OperationCanceledException)
         {
-            progress.Error($"{progress.Owner}: stopped because the host is shutting down; nothing was published");
-            return progress.End(CycleOutcome.Stopped);
+            return progress.Stop();
         }
         catch (Exception ex)
         {
@@ -230,8 +229,7 @@ public static class ReplicationWorkflow
     private static OwnerCycle Stopped(string owner, string cycleId, DateTimeOffset started, DateTimeOffset finished, CycleProgress? progress = null)
     {
         progress ??= new CycleProgress(owner, cycleId, started, started);
-        progress.Error($"{owner}: stopped because the host is shutting down; nothing was published");
-        return progress.End(CycleOutcome.Stopped) with { Finished = finished };
+        return progress.Stop() with { Finished = finished };
     }
 
     internal static string Describe(TimeSpan timeout) =>

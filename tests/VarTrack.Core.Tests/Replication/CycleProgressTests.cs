@@ -38,4 +38,24 @@ public sealed class CycleProgressTests
         Assert.Equal(ReplicationActivities.MaxErrors + 1, last.Errors.Count);
         Assert.StartsWith("... and ", last.Errors[^1]);
     }
+
+    [Fact]
+    public async Task A_stop_seen_by_both_the_work_and_the_timer_reports_one_message()
+    {
+        // In process the host's cancellation reaches the cycle's activity and its timer at once; both branches end
+        // the cycle as stopped, in either order or together (the CI run that found this had both messages).
+        for (var round = 0; round < 200; round++)
+        {
+            var progress = new CycleProgress("origin-primary", "c1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+            progress.Error("origin-primary: 1 path skipped");
+            using var go = new ManualResetEventSlim();
+            var racers = Enumerable.Range(0, 2).Select(_ => Task.Run(() => { go.Wait(); return progress.Stop(); })).ToList();
+            go.Set();
+            var ends = await Task.WhenAll(racers);
+
+            var last = progress.End(CycleOutcome.Stopped);
+            Assert.Equal(["origin-primary: 1 path skipped", "origin-primary: stopped because the host is shutting down; nothing was published"], last.Errors);
+            Assert.All(ends, end => Assert.Equal(CycleOutcome.Stopped, end.Outcome));
+        }
+    }
 }
