@@ -61,9 +61,6 @@ public sealed class AzureBlobSink : ISink
         }, cancellationToken);
     }
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     /// <summary>The blob name a destination maps to; refuses names Azure cannot hold.</summary>
     public static string BlobNameOf(string destination)
     {

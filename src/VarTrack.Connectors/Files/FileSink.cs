@@ -81,9 +81,6 @@ public sealed class FileSink : ISink, IAsyncDisposable
         else await _store.ReplaceAsync(provenancePath, ProvenanceJson.SerializeSet(records), cancellationToken);
     }
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     internal IFileStore Store => _store;

@@ -117,9 +117,6 @@ public sealed class MongoDocumentSink : ISink, IAsyncDisposable
         return _store.WriteAsync(destination, ct => _store.Collection.BulkWriteAsync(models, Ordered, ct), cancellationToken);
     }
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     public ValueTask DisposeAsync()
     {
         _store.Dispose();

@@ -84,9 +84,6 @@ public sealed class MongoFileSink : ISink, IAsyncDisposable
         }, cancellationToken);
     }
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     public ValueTask DisposeAsync()
     {
         _store.Dispose();

@@ -32,9 +32,6 @@ public sealed class RedisSink : ISink, IAsyncDisposable
             return true;
         }, cancellationToken);
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     // Commands are not cancelled once sent (a half-sent transaction is worse than a finished one); the token is checked before.

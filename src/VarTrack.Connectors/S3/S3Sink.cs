@@ -32,9 +32,6 @@ public sealed class S3Sink : ISink, IAsyncDisposable
             return true;
         }, cancellationToken);
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     public ValueTask DisposeAsync()
     {
         _client.Dispose();

@@ -132,9 +132,6 @@ public sealed class ZooKeeperSink : ISink, IAsyncDisposable
         foreach (var batch in plan.Batches(MaxOpsPerMulti, MaxBytesPerMulti)) await _client.MultiAsync(batch, cancellationToken);
     }
 
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
-
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 
     /// <summary>Pipelined: exists for <paramref name="statPaths"/>, getData (to see null data) for <paramref name="dataPaths"/>.</summary>

@@ -23,6 +23,11 @@ public interface ISink
     /// </summary>
     Task ApplyAsync(SinkTarget target, ChangeSet changes, Provenance? provenance, CancellationToken cancellationToken = default);
 
-    /// <summary>Puts the destination back to <paramref name="snapshot"/>: previous values back, added keys removed, provenance as it was.</summary>
-    Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Puts the destination back to <paramref name="snapshot"/>: previous values back, added keys removed, provenance
+    /// as it was. Restore is apply: the change set back to the snapshot goes through the sink's own batched write, so
+    /// no store needs a second write path.
+    /// </summary>
+    async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
+        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
 }

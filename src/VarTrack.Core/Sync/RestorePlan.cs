@@ -5,7 +5,7 @@ namespace VarTrack.Core.Sync;
 
 /// <summary>
 /// The change set that takes a destination from its current state back to a snapshot: values that differ are put
-/// back, keys the snapshot did not have are removed. Sinks implement <see cref="ISink.RestoreAsync"/> as
+/// back, keys the snapshot did not have are removed. <see cref="ISink.RestoreAsync"/> is
 /// "read, plan the way back with this, apply", so restore reuses each sink's batched write path.
 /// </summary>
 public static class RestorePlan

@@ -296,7 +296,7 @@ public sealed class LocalFileSinkTests : IDisposable
         var sink = await FileSinkSetup.LocalAsync("env");
         var path = _directory.File("app.env");
         await SyncAsync(sink, path, Values(("a", "1")));
-        await sink.RestoreAsync(Target(path), Snapshot.Empty);
+        await ((ISink)sink).RestoreAsync(Target(path), Snapshot.Empty);
         Assert.Empty(_directory.Names());
     }
 

@@ -111,7 +111,7 @@ public sealed class ConfigMapSinkTests(KubernetesTestCluster cluster) : IClassFi
         Assert.Equal(Convert.ToBase64String([1, 2, 3]), (string?)stored["binaryData"]!["logo.png"]);
 
         // Emptied of our keys and records, a ConfigMap with binaryData is kept (only what VarTrack alone made is deleted).
-        await sink.RestoreAsync(Target(name), before);
+        await ((ISink)sink).RestoreAsync(Target(name), before);
         stored = Api.Get(cluster.Namespace, name)!;
         Assert.Equal(Values(("foreign.key", "x")), Strings(stored["data"]));
         Assert.Null(stored["metadata"]!["annotations"]!["vartrack.io/provenance"]);
@@ -264,14 +264,14 @@ public sealed class ConfigMapSinkTests(KubernetesTestCluster cluster) : IClassFi
         var sink = await cluster.CreateSinkAsync();
         var mine = KubernetesTestCluster.NewName();
         await sink.ApplyAsync(Target(mine), Upserts(("a", "1")), Record("a"));
-        await sink.RestoreAsync(Target(mine), Snapshot.Empty);
+        await ((ISink)sink).RestoreAsync(Target(mine), Snapshot.Empty);
         Assert.Null(Api.Get(cluster.Namespace, mine));
 
         var handMade = KubernetesTestCluster.NewName();
         Api.Put(cluster.Namespace, HandMade(handMade));
         await sink.ApplyAsync(Target(handMade), Upserts(("a", "1")), Record("a"));
         Api.Edit(cluster.Namespace, handMade, cm => cm["metadata"]!["labels"]!.AsObject().Remove("app.kubernetes.io/managed-by"));
-        await sink.RestoreAsync(Target(handMade), Snapshot.Empty);
+        await ((ISink)sink).RestoreAsync(Target(handMade), Snapshot.Empty);
         var kept = Api.Get(cluster.Namespace, handMade)!;
         Assert.Empty(Strings(kept["data"]));
     }

@@ -110,7 +110,7 @@ public sealed class RedisLayoutTests : IAsyncLifetime
         var target = new SinkTarget(destination, "contract", "config/app.yaml");
         await SyncAsync(sink, destination, Sample);
 
-        await sink.RestoreAsync(target, VarTrack.Core.Planning.Snapshot.Empty);
+        await ((ISink)sink).RestoreAsync(target, VarTrack.Core.Planning.Snapshot.Empty);
         Assert.Empty(await RedisTestServer.KeysOfAsync(destination));
     }
 

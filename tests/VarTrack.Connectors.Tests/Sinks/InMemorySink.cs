@@ -35,7 +35,4 @@ public sealed class InMemorySink : ISink
         else copy.Owners[target.Owner] = provenance;
         lock (_destinations) _destinations[target.Destination] = copy;
     }
-
-    public async Task RestoreAsync(SinkTarget target, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        await ApplyAsync(target, RestorePlan.Between(await ReadAsync(target, cancellationToken), snapshot), snapshot.Provenance, cancellationToken);
 }
