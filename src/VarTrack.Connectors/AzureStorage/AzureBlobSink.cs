@@ -102,38 +102,15 @@ public sealed class AzureBlobSink : ISink
 
     private async Task WriteAsync(string blobName, byte[] content, ETag? readETag, CancellationToken cancellationToken)
     {
-        var options = new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            Conditions = readETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All },
-        };
-        var blob = _container.GetBlobClient(blobName);
+        var conditions = readETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         try
         {
-            await blob.UploadAsync(new BinaryData(content), options, cancellationToken);
+            await BlobUpload.CreatingContainerAsync(_container, blobName, content, "application/json", conditions, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound.ToString())
+        catch (RequestFailedException ex) when (IsConcurrentChange(ex) || (ex.Status == 404 && readETag is not null))
         {
-            // Creating the container is idempotent, so two first writers racing here are both fine.
-            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await UploadConditionallyAsync(blob, content, options, cancellationToken);
-            return;
-        }
-        catch (RequestFailedException ex) when (IsConcurrentChange(ex))
-        {
+            // A 404 under If-Match: the blob (or its container) was deleted since it was read.
             throw ChangedConcurrently(blobName);
-        }
-    }
-
-    private async Task UploadConditionallyAsync(BlobClient blob, byte[] content, BlobUploadOptions options, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await blob.UploadAsync(new BinaryData(content), options, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (IsConcurrentChange(ex))
-        {
-            throw ChangedConcurrently(blob.Name);
         }
     }
 

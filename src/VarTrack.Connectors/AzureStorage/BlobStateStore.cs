@@ -60,7 +60,7 @@ public sealed class BlobStateStore : IStateStore
     {
         try
         {
-            await UploadAsync(key, data, conditions: null, cancellationToken);
+            await BlobUpload.CreatingContainerAsync(_container, BlobNameOf(key), data, ContentType, conditions: null, cancellationToken);
         }
         catch (Exception ex) when (BlobStorageFailure.IsStorageFailure(ex, cancellationToken))
         {
@@ -72,7 +72,7 @@ public sealed class BlobStateStore : IStateStore
     {
         try
         {
-            await UploadAsync(key, data, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken);
+            await BlobUpload.CreatingContainerAsync(_container, BlobNameOf(key), data, ContentType, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (Exists(ex))
@@ -124,23 +124,6 @@ public sealed class BlobStateStore : IStateStore
         }
         keys.Sort(StringComparer.Ordinal);
         return keys;
-    }
-
-    private async Task UploadAsync(string key, ReadOnlyMemory<byte> data, BlobRequestConditions? conditions, CancellationToken cancellationToken)
-    {
-        var blob = _container.GetBlobClient(BlobNameOf(key));
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = ContentType }, Conditions = conditions };
-        try
-        {
-            await blob.UploadAsync(BinaryData.FromBytes(data), options, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound.ToString())
-        {
-            // Creating the container is idempotent, so first writers racing here are all fine; the condition still
-            // lets only one creator of a key win.
-            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await blob.UploadAsync(BinaryData.FromBytes(data), options, cancellationToken);
-        }
     }
 
     // 409 BlobAlreadyExists: If-None-Match * on an existing blob; 412: the same condition lost a race (or a lease is held on it).

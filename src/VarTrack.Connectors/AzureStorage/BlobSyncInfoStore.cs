@@ -83,7 +83,7 @@ public sealed class BlobSyncInfoStore : ISyncInfoStore
             : new BlobRequestConditions { IfMatch = new ETag(expectedTag) };
         try
         {
-            var info = await UploadAsync(name, data, conditions, createContainer: expectedTag is null, cancellationToken);
+            var info = await BlobUpload.CreatingContainerAsync(_container, name, data, ContentType, conditions, cancellationToken);
             return info.ETag.ToString();
         }
         catch (RequestFailedException ex) when (IsConflict(ex, expectedTag))
@@ -122,7 +122,7 @@ public sealed class BlobSyncInfoStore : ISyncInfoStore
             // A plain overwrite, not create-only: no published index names this generation yet, so no reader can see
             // the bucket change, and an activity retried after a crash must be able to write its buckets again (a
             // create-only write would fail the retry on the buckets its first attempt already wrote).
-            await UploadAsync(name, data, conditions: null, createContainer: true, cancellationToken);
+            await BlobUpload.CreatingContainerAsync(_container, name, data, ContentType, conditions: null, cancellationToken);
         }
         catch (Exception ex) when (BlobStorageFailure.IsStorageFailure(ex, cancellationToken))
         {
@@ -195,23 +195,6 @@ public sealed class BlobSyncInfoStore : ISyncInfoStore
         catch (Exception ex) when (BlobStorageFailure.IsStorageFailure(ex, cancellationToken))
         {
             throw Failure($"cannot delete the sync info blob {Where(name)}", ex);
-        }
-    }
-
-    private async Task<BlobContentInfo> UploadAsync(string name, ReadOnlyMemory<byte> data, BlobRequestConditions? conditions, bool createContainer, CancellationToken cancellationToken)
-    {
-        var blob = _container.GetBlobClient(name);
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = ContentType }, Conditions = conditions };
-        try
-        {
-            return (await blob.UploadAsync(BinaryData.FromBytes(data), options, cancellationToken)).Value;
-        }
-        catch (RequestFailedException ex) when (createContainer && ex.ErrorCode == BlobErrorCode.ContainerNotFound.ToString())
-        {
-            // Creating the container is idempotent, so first writers racing here are all fine; the condition still
-            // lets only one first publisher of an index win.
-            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            return (await blob.UploadAsync(BinaryData.FromBytes(data), options, cancellationToken)).Value;
         }
     }
 
