@@ -32,7 +32,9 @@ public static class VarTrackCoreServiceCollectionExtensions
     {
         services.TryAddSingleton(config);
         services.TryAddSingleton(new ConfigFileReader());
-        services.TryAddSingleton(sp => new ConfigPipeline(config, sp.GetService<ISecretStore>(), sp.GetRequiredService<ConfigFileReader>()));
+        // Encrypted tracked files open with the host's age implementation when it registered one (else in process).
+        services.TryAddSingleton(sp => new ConfigPipeline(config, sp.GetService<ISecretStore>(), sp.GetRequiredService<ConfigFileReader>(),
+            new AgeFileDecryption(sp.GetService<IMetaCipher>() ?? new AgeCipher(), new SettingResolver(null, sp.GetService<ISecretStore>()))));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDestinationLocks, InProcessDestinationLocks>();
         services.TryAddSingleton(sp => new SyncExecutor(sp.GetRequiredService<ISinkProvider>(), sp.GetRequiredService<IDestinationLocks>(),

@@ -52,6 +52,14 @@ public sealed class PushedRepository
         return Head = Git.Run(_work, "rev-parse", "HEAD");
     }
 
+    /// <summary>Writes a binary file (an encrypted config file) into the working clone; the next commit picks it up.</summary>
+    public void WriteBytes(string path, byte[] content)
+    {
+        var full = Path.Combine(_work, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, content);
+    }
+
     public void Push() => Git.Run(_work, "push", "-q", "origin", "HEAD:refs/heads/main");
 
     /// <summary>Commits and pushes; returns (before, after).</summary>

@@ -53,6 +53,9 @@ public sealed record RuleDefinition(string Name)
 
     public DriftSettings Drift { get; init; } = DriftSettings.Default;
 
+    /// <summary>How tracked files stored age-encrypted are opened; null: an encrypted file is an error naming the rule.</summary>
+    public RuleDecryption? Decryption { get; init; }
+
     /// <summary>True when a repository-relative path is tracked by this rule.</summary>
     public bool TracksFile(string path) => Files.Count == 0 || Files.Any(g => g.IsMatch(path));
 

@@ -19,6 +19,7 @@ public static partial class VarTrackConfigLoader
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
         "separator", "variables_map", "schema", "sinks", "strategy", "prune", "protect", "drift",
+        RuleDecryptionBinder.Key,
     ];
     private static readonly string[] EnvironmentKeys = ["branch_map", "tags", "pull_requests", "branch_name", "file_path_map", "default"];
     private static readonly string[] DriftKeys = ["enabled", "interval", "self_heal"];
@@ -236,6 +237,7 @@ public static partial class VarTrackConfigLoader
                 Prune = b.Bool(rule, "prune", what) ?? false,
                 Protect = b.Globs(rule, "protect", what, separator[0]),
                 Drift = BindDrift(b, b.Map(rule["drift"], $"'drift' of {what}"), what),
+                Decryption = RuleDecryptionBinder.Bind(b, rule, what, baseDirectory),
             });
         }
         return rules;

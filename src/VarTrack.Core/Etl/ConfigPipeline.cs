@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using VarTrack.Core.Config;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Formats;
+using VarTrack.Core.Releases;
 using VarTrack.Core.Secrets;
 
 namespace VarTrack.Core.Etl;
@@ -15,13 +16,16 @@ public sealed class ConfigPipeline
     private readonly VarTrackConfig _config;
     private readonly ISecretStore? _secrets;
     private readonly ConfigFileReader _reader;
+    private readonly AgeFileDecryption _decryption;
     private readonly ConcurrentDictionary<string, Lazy<Task<SchemaValidator>>> _schemas = new(StringComparer.Ordinal);
 
-    public ConfigPipeline(VarTrackConfig config, ISecretStore? secrets = null, ConfigFileReader? reader = null)
+    /// <param name="decryption">Opens age-encrypted files; by default the in-process age implementation, with identities resolved from the environment and <paramref name="secrets"/>.</param>
+    public ConfigPipeline(VarTrackConfig config, ISecretStore? secrets = null, ConfigFileReader? reader = null, AgeFileDecryption? decryption = null)
     {
         _config = config;
         _secrets = secrets;
         _reader = reader ?? new ConfigFileReader();
+        _decryption = decryption ?? new AgeFileDecryption(new AgeCipher(), new SettingResolver(null, secrets));
     }
 
     /// <summary>Runs every step except secret resolution: the result may still hold @secret(...) references.</summary>
@@ -32,7 +36,9 @@ public sealed class ConfigPipeline
         if (!EnvironmentName.IsValid(environment))
             throw new VarTrackException(new Problem($"environment '{environment}' is invalid: {EnvironmentName.Rule}") { File = request.File, Rule = rule.Name });
 
-        var document = _reader.Read(request.File, request.Content, rule.Format);
+        // Encrypted files are opened here, before parsing, so parse errors still name the file with plaintext positions.
+        var content = await _decryption.PlaintextAsync(request.File, request.Content, rule, cancellationToken);
+        var document = _reader.Read(request.File, content, rule.Format ?? AgeFileDecryption.FormatOf(request.File));
         var selected = RootKeySelector.Select(document, request.File, rule.RootKey, rule.RootKeyRequired);
         var sliced = EnvironmentSlicer.Slice(selected, environment, rule.Environments, request.File);
 

@@ -62,13 +62,6 @@ public sealed class MetaFileCodec
     private async Task<IReadOnlyList<string>> IdentitiesAsync(CancellationToken cancellationToken)
     {
         if (_identities is not null) return _identities;
-        var identities = new List<string>();
-        for (var i = 0; i < _identitySettings.Count; i++)
-        {
-            var text = (await _resolver.ResolveAsync(_identitySettings[i], $"meta.identities[{i}]", cancellationToken)).Reveal();
-            // A setting may hold a whole identity file (comments and several keys), as age-keygen writes it.
-            identities.AddRange(text.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("AGE-SECRET-KEY-", StringComparison.Ordinal)));
-        }
-        return _identities = identities;
+        return _identities = await AgeIdentitySettings.ResolveAsync(_identitySettings, "meta.identities", _resolver, cancellationToken);
     }
 }

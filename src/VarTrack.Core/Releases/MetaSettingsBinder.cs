@@ -66,18 +66,7 @@ internal static partial class MetaSettingsBinder
             if (b.Duration(delivery, "backoff", deliveryWhat) is { } backoff) settings = settings with { DeliveryBackoff = backoff };
         }
         settings = settings with { Encryption = BindEncryption(b, map) };
-        var identities = new List<SettingValue>();
-        if (map.TryGetEntry("identities", out var identitiesEntry) && identitiesEntry.Value is ConfigList identityList)
-        {
-            foreach (var item in identityList.Items)
-                if (item is ConfigScalar { IsNull: false } && VarTrackConfigLoader.Setting(b, new ConfigEntry("identities", item.Position, item), "'meta'", secretRefusal: null) is { } identity)
-                    identities.Add(identity);
-                else if (item is not ConfigScalar { IsNull: false })
-                    b.Add(item.Position, "'identities' in 'meta' must list values (an age identity, ${ENV_VAR} or @secret(...))");
-        }
-        else if (map.TryGetEntry("identities", out var notList) && notList.Value is not ConfigScalar { IsNull: true })
-            b.Add(notList.Value.Position, $"'identities' in 'meta' must be a list, found {ConfigBinder.Describe(notList.Value)}");
-        return settings with { Identities = identities };
+        return settings with { Identities = AgeIdentitySettings.BindList(b, map, "identities", what, baseDirectory, singleAllowed: false) };
     }
 
     private static List<MetaSubscriber> BindSubscribers(ConfigBinder b, ConfigMap? map)

@@ -1,0 +1,8 @@
+namespace VarTrack.Core.Config;
+
+/// <summary>
+/// A rule's <c>decrypt:</c> section: the age identities that open tracked files stored encrypted (age files are
+/// recognised by their content, so the same rule reads plaintext and encrypted files). Identities stay settings
+/// (a file path, <c>${ENV}</c> or <c>@secret(...)</c>) until a file needs them.
+/// </summary>
+public sealed record RuleDecryption(IReadOnlyList<SettingValue> AgeIdentities);
