@@ -31,7 +31,7 @@ internal static class BlobStorageFailure
                 $"access refused by the storage account at {service} ({r.Status} {r.ErrorCode}); check the account key or SAS in 'connection'",
             RequestFailedException { Status: > 0 } r => $"storage answered {r.Status} {r.ErrorCode}".TrimEnd(),
             OperationCanceledException or TimeoutException => $"timed out talking to {service}",
-            _ => $"cannot reach {service} ({NetworkCause(failure)})",
+            _ => $"cannot reach {service} ({NetworkCause.Of(failure)})",
         };
     }
 
@@ -45,18 +45,5 @@ internal static class BlobStorageFailure
             else if (current is RequestFailedException { Status: 0, InnerException: { } inner }) current = inner;
             else return current;
         }
-    }
-
-    private static string NetworkCause(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-            if (e is SocketException socket) return socket.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => "connection refused",
-                SocketError.HostNotFound or SocketError.NoData => "host not found",
-                SocketError.TimedOut => "connection timed out",
-                _ => socket.Message,
-            };
-        return ex.GetBaseException().Message;
     }
 }

@@ -249,7 +249,7 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw Failure(what, $"cannot reach {Address} ({NetworkCause(ex)})");
+            throw Failure(what, $"cannot reach {Address} ({NetworkCause.Of(ex)})");
         }
     }
 
@@ -333,7 +333,7 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw Failure(what, $"the connection to {Address} broke ({NetworkCause(ex)})");
+            throw Failure(what, $"the connection to {Address} broke ({NetworkCause.Of(ex)})");
         }
     }
 
@@ -356,23 +356,6 @@ public sealed class ConsulSyncInfoStore : ISyncInfoStore, IDisposable
         }
     }
 
-    private static string NetworkCause(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException socket)
-            {
-                return socket.SocketErrorCode switch
-                {
-                    SocketError.ConnectionRefused => "connection refused",
-                    SocketError.HostNotFound or SocketError.NoData => "host not found",
-                    SocketError.TimedOut => "connection timed out",
-                    _ => socket.Message,
-                };
-            }
-        }
-        return ex.GetBaseException().Message;
-    }
 
     private string AccessRefused(string detail) => $"access refused by consul at {Address} ({detail}); check the ACL token and its key policy for '{KeyPrefix}/'";
 

@@ -39,7 +39,7 @@ internal static class KubernetesFailure
             case OperationCanceledException or TimeoutException:
                 return $"timed out talking to {api}";
             default:
-                return $"cannot reach {api} ({NetworkCause(ex)})";
+                return $"cannot reach {api} ({UnreachableCause(ex)})";
         }
     }
 
@@ -63,18 +63,10 @@ internal static class KubernetesFailure
         return null;
     }
 
-    private static string NetworkCause(Exception ex)
+    private static string UnreachableCause(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
-            if (e is SocketException socket) return socket.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => "connection refused",
-                SocketError.HostNotFound or SocketError.NoData => "host not found",
-                SocketError.TimedOut => "connection timed out",
-                _ => socket.Message,
-            };
-        for (var e = ex; e is not null; e = e.InnerException)
             if (e is System.Security.Authentication.AuthenticationException) return "TLS handshake failed: the server certificate is not trusted by the kubeconfig's certificate authority";
-        return ex.GetBaseException().Message;
+        return NetworkCause.Of(ex);
     }
 }
