@@ -73,7 +73,9 @@ public sealed class MetaOutbox
     /// only if absent (atomically across instances), and only the instance that created it removes the failed record,
     /// so of several concurrent replays of one id exactly one reports <see cref="MetaReplayOutcome.Replayed"/>. Created
     /// first, removed second: a crash in between leaves the notification in both places (sent once more, receivers
-    /// dedupe), never in neither.
+    /// dedupe), never in neither. One interleaving still sends twice: a slower replay that read the failed record
+    /// before the winner removed it, and creates its entry after the notifier already delivered and removed the
+    /// winner's; delivery stays at least once with one delivery id, as everywhere in the notifier.
     /// </summary>
     public async Task<MetaReplayResult> ReplayAsync(string deliveryId, CancellationToken cancellationToken = default)
     {
