@@ -31,6 +31,7 @@ internal static class MetaCommand
             Flags(options, meta),
             Env(options, meta),
             Verify(options, meta),
+            MetaNotificationsCommand.Create(options),
         };
         meta.AddTo(command);
         return command;

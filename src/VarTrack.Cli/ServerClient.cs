@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using VarTrack.Core.Releases;
 using VarTrack.Core.Replication;
 using VarTrack.Core.State;
 using VarTrack.Core.Workflows;
@@ -64,6 +65,12 @@ internal sealed class ServerClient : IDisposable
     public Task<(ReplicationStatusView Value, string Json)> GetVaultStatusAsync(CancellationToken ct) =>
         SendAsync<ReplicationStatusView>(HttpMethod.Get, "api/vault/status", null, ct);
 
+    public Task<(MetaNotificationList Value, string Json)> ListMetaNotificationsAsync(MetaNotificationState? state, CancellationToken ct) =>
+        SendAsync<MetaNotificationList>(HttpMethod.Get, state is { } only ? $"api/meta/notifications?state={only.ToString().ToLowerInvariant()}" : "api/meta/notifications", null, ct);
+
+    public Task<(MetaReplayAnswer Value, string Json)> ReplayMetaNotificationsAsync(MetaReplayRequest request, CancellationToken ct) =>
+        SendAsync<MetaReplayAnswer>(HttpMethod.Post, "api/meta/notifications/replay", request, ct);
+
     public void Dispose() => _http.Dispose();
 
     private async Task<(T Value, string Json)> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) where T : class
@@ -115,6 +122,8 @@ internal sealed class ServerClient : IDisposable
         SyncAccepted a => a.SyncId is not null && a.StatusUrl is not null,
         ServerStatus s => s.Destinations is not null,
         ReplicationStatusView v => v.Owners is not null && v.Owners.All(o => o.Owner is not null && o.Last is not null),
+        MetaNotificationList l => l.Notifications is not null && l.Notifications.All(n => n.DeliveryId is not null && n.Subscriber is not null),
+        MetaReplayAnswer a => a.Results is not null && a.Results.All(r => r.DeliveryId is not null),
         _ => true,
     };
 

@@ -31,9 +31,7 @@ public static class VarTrackConnectorsServiceCollectionExtensions
     {
         if (state is not null)
         {
-            services.TryAddSingleton<IStateStore>(_ => state.BlobConnection is { } connection
-                ? BlobStateStore.Create(connection)
-                : new LocalFolderStateStore(Path.Combine(state.Directory, "state")));
+            services.TryAddSingleton<IStateStore>(_ => state.OpenStore());
             // Shared state means several instances: destinations are then locked with Blob leases, not in process.
             if (state.BlobConnection is { } shared)
                 services.TryAddSingleton<IDestinationLocks>(sp => BlobLeaseDestinationLocks.Create(shared, logger: sp.GetService<ILogger<BlobLeaseDestinationLocks>>()));

@@ -77,6 +77,7 @@ public static class VarTrackCoreServiceCollectionExtensions
             services.TryAddSingleton(sp => new MetaNotifier(sp.GetRequiredService<IMetaRepository>(), meta, sp.GetRequiredService<IStateStore>(),
                 new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<MetaNotifier>>()));
             services.AddSingleton<IPushListener>(sp => sp.GetRequiredService<MetaNotifier>());
+            services.TryAddSingleton(sp => new MetaOutbox(sp.GetRequiredService<IStateStore>(), meta.Subscribers, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<MetaOutbox>>()));
         }
         services.TryAddSingleton(new WebhookOptions());
         services.TryAddSingleton(sp => new WebhookHandler(config, new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>(),

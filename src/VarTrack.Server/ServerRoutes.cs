@@ -123,7 +123,7 @@ public static class ServerRoutes
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
     /// <summary>Constant-time check of <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
-    private static bool HasBearer(HttpContext http, string token)
+    internal static bool HasBearer(HttpContext http, string token)
     {
         var presented = http.Request.Headers.Authorization.ToString();
         return presented.StartsWith("Bearer ", StringComparison.Ordinal) && SecretComparison.Matches(presented["Bearer ".Length..], token);

@@ -4,7 +4,7 @@ using VarTrack.Server;
 
 namespace VarTrack.EndToEnd.Tests;
 
-/// <summary>A server whose vartrack.yaml has no <c>meta:</c> section answers the meta route with a JSON 404.</summary>
+/// <summary>A server whose vartrack.yaml has no <c>meta:</c> section answers the meta routes with a JSON 404.</summary>
 public sealed class MetaNotConfiguredTests
 {
     [Fact]
@@ -30,6 +30,11 @@ public sealed class MetaNotConfiguredTests
             var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal(("meta_not_configured", "this server has no meta: section in its vartrack.yaml"),
                 (body.GetProperty("error").GetString(), body.GetProperty("message").GetString()));
+
+            // The notification list too (no API token is set on this server, so the list needs none).
+            using var notifications = await http.GetAsync("/api/meta/notifications?state=failed");
+            Assert.Equal(404, (int)notifications.StatusCode);
+            Assert.Equal("meta_not_configured", JsonDocument.Parse(await notifications.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
         }
         finally
         {

@@ -18,7 +18,8 @@ namespace VarTrack.Core.Releases;
 /// per moved channel and subscriber in a persisted outbox, then delivers what is due: a POST of
 /// <c>{project, channel, release_id, previous_release_id, commit}</c> signed with the subscriber's secret
 /// (<c>X-VarTrack-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>) and an <c>X-VarTrack-Delivery</c> id that
-/// stays the same across retries. Failures are retried with doubling backoff up to <c>meta.delivery.attempts</c>.
+/// stays the same across retries. Failures are retried with doubling backoff up to <c>meta.delivery.attempts</c>,
+/// then kept under <c>meta/failed/</c> until replayed (<see cref="MetaOutbox"/>).
 /// Delivery ids derive from subscriber and event, so reprocessing a push after a crash queues nothing twice.
 /// </summary>
 public sealed class MetaNotifier : IPushListener, IDisposable
@@ -28,8 +29,6 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     public const string EventHeader = "X-VarTrack-Event";
 
     private const string PushesFolder = "meta/pushes";
-    private const string OutboxFolder = "meta/outbox";
-    private const string FailedFolder = "meta/failed";
     private static readonly string HeadsKey = StateKey.Of("meta", "heads");
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
 
@@ -163,7 +162,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
             {
                 var id = DeliveryIdFor(subscriber.Name, state.LastEventPath.Path);
                 var entry = new MetaOutboxEntry(id, subscriber.Name, body, _time.GetUtcNow()) { NextAttemptAt = _time.GetUtcNow() };
-                if (await _state.TryCreateAsync(StateKey.Of("meta", "outbox", id), StateJson.Serialize(entry), cancellationToken))
+                if (await _state.TryCreateAsync(MetaOutbox.PendingKey(id), StateJson.Serialize(entry), cancellationToken))
                     _logger.LogInformation("meta: channel {Channel} moved to {Release} at {Commit}; notification {Delivery} queued for subscriber {Subscriber}",
                         key, state.CurrentReleaseId, tree.Commit, id, subscriber.Name);
             }
@@ -195,7 +194,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     private async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var delivered = 0;
-        foreach (var key in await _state.ListAsync(OutboxFolder, cancellationToken))
+        foreach (var key in await _state.ListAsync(MetaOutbox.PendingFolder, cancellationToken))
         {
             var entry = await StateJson.ReadAsync<MetaOutboxEntry>(_state, key, cancellationToken);
             if (entry is null || entry.NextAttemptAt > _time.GetUtcNow()) continue;
@@ -208,10 +207,10 @@ public sealed class MetaNotifier : IPushListener, IDisposable
                 continue;
             }
             var attempts = entry.Attempts + 1;
-            var next = entry with { Attempts = attempts, LastError = error, NextAttemptAt = _time.GetUtcNow() + Backoff(attempts) };
+            var next = entry with { Attempts = attempts, LastError = error, LastAttemptAt = _time.GetUtcNow(), NextAttemptAt = _time.GetUtcNow() + Backoff(attempts) };
             if (attempts >= _settings.DeliveryAttempts)
             {
-                await _state.WriteAsync(StateKey.Of("meta", "failed", entry.DeliveryId), StateJson.Serialize(next), cancellationToken);
+                await _state.WriteAsync(MetaOutbox.FailedKey(entry.DeliveryId), StateJson.Serialize(next), cancellationToken);
                 await _state.DeleteAsync(key, cancellationToken);
                 _logger.LogError("meta notification {Delivery} to subscriber {Subscriber} given up after {Attempts} attempts: {Error}", entry.DeliveryId, entry.Subscriber, attempts, error);
             }
@@ -260,7 +259,8 @@ public sealed class MetaNotifier : IPushListener, IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return ex.HttpRequestError == HttpRequestError.ConnectionError ? "cannot connect" : ex.Message;
+            // A library message may quote the URL (credentials, a token in the query): masked before it is stored or logged.
+            return ex.HttpRequestError == HttpRequestError.ConnectionError ? "cannot connect" : MetaDeliveryErrorMask.Apply(ex.Message, [subscriber]);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -12,4 +12,10 @@ public sealed record MetaOutboxEntry(string DeliveryId, string Subscriber, strin
     public DateTimeOffset NextAttemptAt { get; init; }
 
     public string? LastError { get; init; }
+
+    /// <summary>When the last failed attempt was made (null before the first, and in records written before this was kept).</summary>
+    public DateTimeOffset? LastAttemptAt { get; init; }
+
+    /// <summary>When <see cref="MetaOutbox"/> last moved it back from <c>meta/failed/</c>; null if never.</summary>
+    public DateTimeOffset? ReplayedAt { get; init; }
 }

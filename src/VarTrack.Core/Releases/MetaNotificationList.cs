@@ -1,0 +1,4 @@
+namespace VarTrack.Core.Releases;
+
+/// <summary>The answer of <c>GET /api/meta/notifications</c> and of <c>vt meta notifications list -o json</c>.</summary>
+public sealed record MetaNotificationList(IReadOnlyList<MetaNotificationView> Notifications);
