@@ -13,17 +13,6 @@ namespace VarTrack.Cli;
 /// </summary>
 internal static class MetaNotificationsCommand
 {
-    private static readonly Option<string> StateDirectory = new("--state")
-    {
-        Description = "The state folder of the server whose notifications these are (default: .vartrack).",
-        DefaultValueFactory = _ => ".vartrack",
-    };
-
-    private static readonly Option<string?> StateConnection = new("--state-connection")
-    {
-        Description = $"Azure Storage connection string of shared state (default: ${ReplicationHost.StateConnectionVariable}).",
-    };
-
     public static Command Create(VtOptions options) => new("notifications", "Notifications to meta subscribers: list the outbox and failed ones, replay failed ones.")
     {
         List(options),
@@ -34,7 +23,7 @@ internal static class MetaNotificationsCommand
     {
         var failed = new Option<bool>("--failed") { Description = "Only notifications given up after their last attempt (meta/failed)." };
         var pending = new Option<bool>("--pending") { Description = "Only notifications waiting in the outbox (meta/outbox)." };
-        var command = new Command("list", "Per notification: delivery id, subscriber, project/channel/release, attempts, last error (masked), when.") { failed, pending, StateDirectory, StateConnection };
+        var command = new Command("list", "Per notification: delivery id, subscriber, project/channel/release, attempts, last error (masked), when.") { failed, pending, StateOptions.Directory, StateOptions.Connection };
         options.AddServer(command);
         command.SetAction((parse, ct) =>
         {
@@ -70,7 +59,7 @@ internal static class MetaNotificationsCommand
         var subscriber = new Option<string?>("--subscriber") { Description = "With --all: only this subscriber's notifications." };
         var command = new Command("replay", "Move failed notifications back into the outbox with attempts reset; the notifier sends them with the same delivery id and body. Exit 1 when a named id is not a failed notification.")
         {
-            id, all, subscriber, StateDirectory, StateConnection,
+            id, all, subscriber, StateOptions.Directory, StateOptions.Connection,
         };
         options.AddServer(command);
         command.SetAction((parse, ct) =>
@@ -129,8 +118,6 @@ internal static class MetaNotificationsCommand
 
     private static MetaOutbox Outbox(CliContext context, ParseResult parse)
     {
-        var location = new StateLocation(Path.GetFullPath(parse.GetValue(StateDirectory)!, context.WorkingDirectory),
-            parse.GetValue(StateConnection) ?? Environment.GetEnvironmentVariable(ReplicationHost.StateConnectionVariable));
-        return new MetaOutbox(location.OpenStore(), context.Config.Meta?.Subscribers ?? [], TimeProvider.System);
+        return new MetaOutbox(StateOptions.Location(context, parse).OpenStore(), context.Config.Meta?.Subscribers ?? [], TimeProvider.System);
     }
 }

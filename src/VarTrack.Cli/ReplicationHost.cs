@@ -13,17 +13,14 @@ namespace VarTrack.Cli;
 /// </summary>
 internal sealed class ReplicationHost : IAsyncDisposable
 {
-    /// <summary>Read when <c>--state-connection</c> is not given, as the Functions app does.</summary>
-    public const string StateConnectionVariable = "VARTRACK_STATE_CONNECTION";
-
     private readonly ServiceProvider _services;
 
-    public ReplicationHost(VarTrackConfig config, string stateDirectory, string? stateConnection)
+    public ReplicationHost(VarTrackConfig config, StateLocation state)
     {
         if (config.Replication is null)
             throw new UsageException($"{config.Path ?? VarTrackConfig.FileName} has no 'replication' section; see the README's Vault replication section");
         _services = new ServiceCollection()
-            .AddVarTrackConnectors(config, state: new StateLocation(stateDirectory, stateConnection))
+            .AddVarTrackConnectors(config, state: state)
             .AddVarTrackCore(config)
             .BuildServiceProvider();
     }

@@ -18,22 +18,11 @@ internal static class VaultCommand
         Check(options),
     };
 
-    private static readonly Option<string> StateDirectory = new("--state")
-    {
-        Description = "The state folder the server uses (default: .vartrack).",
-        DefaultValueFactory = _ => ".vartrack",
-    };
-
-    private static readonly Option<string?> StateConnection = new("--state-connection")
-    {
-        Description = $"Azure Storage connection string of shared state (default: ${ReplicationHost.StateConnectionVariable}).",
-    };
-
     private static Command Status(VtOptions options)
     {
         var command = new Command("status", "Per origin and destination: last cycle, paths in sync, pending work, errors. Exit 1 unless all are in sync.")
         {
-            StateDirectory, StateConnection,
+            StateOptions.Directory, StateOptions.Connection,
         };
         options.AddServer(command);
         command.SetAction((parse, ct) => parse.GetValue(options.Server) is not null
@@ -63,7 +52,7 @@ internal static class VaultCommand
         var timeout = new Option<TimeSpan?>("--timeout") { Description = "Per cycle (default: replication.timeout)." };
         var command = new Command("sync", "Run one replication run now: the origin cycle, then the destination cycles. Exit 1 unless every cycle ended well.")
         {
-            once, destinations, originOnly, timeout, StateDirectory, StateConnection,
+            once, destinations, originOnly, timeout, StateOptions.Directory, StateOptions.Connection,
         };
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
@@ -90,7 +79,7 @@ internal static class VaultCommand
     {
         var command = new Command("check", "Check every permission replication needs (sync info store; origin and destination Vault paths) and list what is missing. Exit 1 if anything is.")
         {
-            StateDirectory, StateConnection,
+            StateOptions.Directory, StateOptions.Connection,
         };
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
@@ -105,9 +94,7 @@ internal static class VaultCommand
         return command;
     }
 
-    private static ReplicationHost Host(CliContext context, ParseResult parse) => new(context.Config,
-        Path.GetFullPath(parse.GetValue(StateDirectory)!, context.WorkingDirectory),
-        parse.GetValue(StateConnection) ?? Environment.GetEnvironmentVariable(ReplicationHost.StateConnectionVariable));
+    private static ReplicationHost Host(CliContext context, ParseResult parse) => new(context.Config, StateOptions.Location(context, parse));
 
     private static int ExitCodeFor(ReplicationStatusView view) => view.Owners.Count > 0 && view.Owners.All(o => o.InSync) ? ExitCodes.Ok : ExitCodes.Failure;
 }
