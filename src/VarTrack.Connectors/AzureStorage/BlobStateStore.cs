@@ -120,7 +120,7 @@ public sealed class BlobStateStore : IStateStore
         }
         catch (Exception ex) when (BlobStorageFailure.IsStorageFailure(ex, cancellationToken))
         {
-            throw BlobStorageFailure.Describe($"cannot list state blobs under '{_container.Name}/{prefix}'", _container.GetParentBlobServiceClient().Uri, ex);
+            throw Unavailable($"cannot list state blobs under '{_container.Name}/{prefix}'", ex);
         }
         keys.Sort(StringComparer.Ordinal);
         return keys;
@@ -141,6 +141,9 @@ public sealed class BlobStateStore : IStateStore
         return key;
     }
 
-    private VarTrackException Failure(string key, string action, Exception ex) =>
-        BlobStorageFailure.Describe($"cannot {action} state blob '{_container.Name}/{key}'", _container.GetParentBlobServiceClient().Uri, ex);
+    private StateStoreUnavailableException Failure(string key, string action, Exception ex) =>
+        Unavailable($"cannot {action} state blob '{_container.Name}/{key}'", ex);
+
+    private StateStoreUnavailableException Unavailable(string where, Exception ex) =>
+        new(new Problem($"{where}: {BlobStorageFailure.Reason(_container.GetParentBlobServiceClient().Uri, ex)}"));
 }

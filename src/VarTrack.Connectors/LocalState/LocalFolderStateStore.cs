@@ -105,7 +105,7 @@ public sealed class LocalFolderStateStore : IStateStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VarTrackException(new Problem($"cannot list state keys under '{prefix}' in folder '{folder}': {ex.Message}"));
+            throw new StateStoreUnavailableException(new Problem($"cannot list state keys under '{prefix}' in folder '{folder}': {ex.Message}"));
         }
         keys.Sort(StringComparer.Ordinal);
         return Task.FromResult<IReadOnlyList<string>>(keys);
@@ -239,6 +239,6 @@ public sealed class LocalFolderStateStore : IStateStore
         }
     }
 
-    private static VarTrackException Failure(string key, string path, string action, Exception ex) =>
+    private static StateStoreUnavailableException Failure(string key, string path, string action, Exception ex) =>
         new(new Problem($"cannot {action} state key '{key}' at '{path}': {ex.Message}"));
 }

@@ -2,9 +2,10 @@ namespace VarTrack.Core.Errors;
 
 /// <summary>
 /// Bad input: one or more <see cref="Problem"/>s. Hosts print these as one line each (CLI) or map them to a 4xx;
-/// they are never shown with a stack trace.
+/// they are never shown with a stack trace. Not sealed only so that a kind callers must tell apart (a state store that
+/// is unavailable) can still be caught as what it also is.
 /// </summary>
-public sealed class VarTrackException : Exception
+public class VarTrackException : Exception
 {
     public VarTrackException(Problem problem) : this([problem]) { }
 

@@ -14,7 +14,7 @@ namespace VarTrack.Connectors.Tests.Replication;
 /// <summary>
 /// A replication set-up as a host builds it, in one process: an origin and one fake Vault per destination on loopback,
 /// vartrack.yaml parsed by the real loader (tokens and addresses through ${ENV} references), the real activities, sync
-/// info in a <see cref="StateSyncInfoStore"/> over memory, and the workflow run through <see cref="RecordingSteps"/>
+/// info in a <see cref="StateSyncInfoStore"/> over memory (<see cref="FaultyStateStore"/>), and the workflow run through <see cref="RecordingSteps"/>
 /// so every activity input and result crosses JSON as in Durable and is kept for leak checks.
 /// </summary>
 public sealed class ReplicationRig : IAsyncDisposable
@@ -35,7 +35,8 @@ public sealed class ReplicationRig : IAsyncDisposable
     /// <summary>What ${NAME} references resolve to: <c>ORIGIN_ADDR</c>, <c>ORIGIN_TOKEN</c>, <c>&lt;NAME&gt;_ADDR</c>, <c>&lt;NAME&gt;_TOKEN</c>.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
-    public InMemoryStateStore State { get; } = new();
+    /// <summary>The state the activities use (memory; faults can be injected).</summary>
+    public FaultyStateStore State { get; } = new();
 
     /// <summary>The sync info store the activities use (a <see cref="StateSyncInfoStore"/> over <see cref="State"/> unless replaced by <see cref="UseStore"/>).</summary>
     public ISyncInfoStore Store { get; private set; } = null!;

@@ -1,4 +1,6 @@
+using VarTrack.Core.Errors;
 using VarTrack.Core.Replication;
+using VarTrack.Core.State;
 
 namespace VarTrack.Connectors.Tests.Replication;
 
@@ -82,6 +84,37 @@ public sealed class ReplicationStoreFailureTests
         Assert.Equal("origin-primary: " + denied, Assert.Single(result.Origin.Errors));
         Assert.Empty(result.Destinations);
     }
+    [Fact]
+    public async Task A_state_store_outage_in_the_work_area_fails_the_cycle_without_stopping_replication()
+    {
+        var (rig, _) = await SyncedAsync();
+        await using var __ = rig;
+        var originTag = await rig.IndexTagAsync("origin-primary");
+        await rig.WriteAsync("origin", "secret/stage/app1", ("password", "rotated"));
+        const string outage = "cannot write state blob 'vartrack-state/vault-replication-work/x': storage answered 503 ServerBusy";
+        // Only the work area: the status records still land, as they would when only some requests fail.
+        rig.State.Failing = key => key.StartsWith("vault-replication-work", StringComparison.Ordinal);
+        rig.State.Fault = () => new StateStoreUnavailableException(new Problem(outage));
+
+        var result = await rig.RunAsync();
+
+        // Before, the state store's VarTrackException read as a bad setting: fatal, and the gate then stopped every later cycle.
+        Assert.Equal(CycleOutcome.Failed, result.Origin.Outcome);
+        Assert.Equal("origin-primary: " + outage, Assert.Single(result.Origin.Errors));
+        // A failed (not fatal) origin cycle still lets destinations catch up with the last good index: nothing new.
+        Assert.Equal(CycleOutcome.Unchanged, Assert.Single(result.Destinations).Outcome);
+        Assert.Equal(originTag, await rig.IndexTagAsync("origin-primary"));
+        Assert.Equal(CycleOutcome.Failed, (await rig.Status.LastAsync()).Single(c => c.Owner == "origin-primary").Outcome);
+        Assert.True(rig.State.Faults > 0);
+
+        rig.State.Fault = null;
+        var healed = await rig.RunAsync();
+
+        Assert.Equal(CycleOutcome.Published, healed.Origin.Outcome);
+        Assert.Equal((CycleOutcome.Published, 1), (healed.Destinations[0].Outcome, healed.Destinations[0].Copied));
+        Assert.Equal("rotated", (await rig.ReadAsync("eu", "secret/stage/app1"))!["password"]);
+    }
+
     [Fact]
     public async Task Shutdown_during_the_clean_up_after_a_publish_still_reports_the_saved_index_as_published()
     {

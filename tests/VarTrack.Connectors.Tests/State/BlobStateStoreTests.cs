@@ -109,11 +109,11 @@ public sealed class BlobStateStoreTests(AzuriteContainer container) : StateStore
             ("delete", () => store.DeleteAsync("syncs/a")),
         })
         {
-            var error = await Assert.ThrowsAsync<VarTrackException>(run);
+            var error = await Assert.ThrowsAsync<StateStoreUnavailableException>(run);
             Assert.Equal($"cannot {action} state blob 'vt-state-down/syncs/a': cannot reach http://127.0.0.1:{port}/devstoreaccount1 (connection refused)", error.Message);
             AssertNoSecret(error.Message);
         }
-        var listError = await Assert.ThrowsAsync<VarTrackException>(() => store.ListAsync("syncs"));
+        var listError = await Assert.ThrowsAsync<StateStoreUnavailableException>(() => store.ListAsync("syncs"));
         Assert.Contains("'vt-state-down/syncs'", listError.Message, StringComparison.Ordinal);
         Assert.Contains("connection refused", listError.Message, StringComparison.Ordinal);
         AssertNoSecret(listError.Message);
@@ -128,7 +128,7 @@ public sealed class BlobStateStoreTests(AzuriteContainer container) : StateStore
         Assert.NotEqual(TestServices.AzureStorage, connection);
         var store = BlobStateStore.Create(connection, container.Name);
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => store.ReadAsync("syncs/a"));
+        var error = await Assert.ThrowsAsync<StateStoreUnavailableException>(() => store.ReadAsync("syncs/a"));
 
         Assert.Contains($"cannot read state blob '{container.Name}/syncs/a': access refused by the storage account", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrongKey, error.Message, StringComparison.Ordinal);

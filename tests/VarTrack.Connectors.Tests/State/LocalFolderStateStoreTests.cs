@@ -167,7 +167,7 @@ public sealed class LocalFolderStateStoreTests : StateStoreContractTests, IDispo
         File.WriteAllText(Path.Combine(_scratch.Path, "blocker"), "a file where a folder should be");
         var store = new LocalFolderStateStore(Path.Combine(_scratch.Path, "blocker"));
 
-        var error = await Assert.ThrowsAsync<Core.Errors.VarTrackException>(() => store.WriteAsync("syncs/a", Bytes("x")));
+        var error = await Assert.ThrowsAsync<Core.State.StateStoreUnavailableException>(() => store.WriteAsync("syncs/a", Bytes("x")));
 
         Assert.Contains("state key 'syncs/a'", error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_scratch.Path, "blocker", "syncs", "a@"), error.Message, StringComparison.Ordinal);
