@@ -63,9 +63,11 @@ public sealed class NodeBootstrapTests : IDisposable
         return request;
     }
 
-    private static async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(NodeServer server, HttpRequestMessage request)
+    private static Task<(int Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(NodeServer server, HttpRequestMessage request) => SendAsync(server.Http, request);
+
+    private static async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(HttpClient client, HttpRequestMessage request)
     {
-        var response = await server.Http.SendAsync(request);
+        var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone(), response);
     }
@@ -83,7 +85,7 @@ public sealed class NodeBootstrapTests : IDisposable
     {
         try
         {
-            return await server.TableClient.QueryAsync<TableEntity>(e => e.PartitionKey == "e2e").ToListAsync();
+            return await server.TableClient.QueryAsync<TableEntity>(e => e.PartitionKey == server.Deployment).ToListAsync();
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
         {
@@ -217,46 +219,57 @@ public sealed class NodeBootstrapTests : IDisposable
     public async Task A_hundred_nodes_register_concurrently_and_each_gets_the_same_shared_file()
     {
         await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 100"));
-        using var gate = new SemaphoreSlim(25);
         var nodes = Enumerable.Range(1, 100).Select(i => $"node-{i:000}").ToList();
-
-        var registered = await Task.WhenAll(nodes.Select(async (node, i) =>
+        // One client per node, each with its connection already open, so the gate releases a hundred requests that are
+        // all in flight together (not queued behind a connection pool or a thread pool ramping up).
+        var clients = nodes.Select(_ => new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(90) }).ToList();
+        try
         {
-            await gate.WaitAsync();
-            try
-            {
-                return (await SendAsync(server, Post("/api/nodes/register", new { identifier = node, address = $"10.1.{i / 200}.{i % 200 + 1}", metadata = new { port = 9000 + i } }))).Status;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        Assert.All(registered, status => Assert.Equal(202, status));
-        Assert.Equal(100, (await EntitiesAsync(server)).Count);
-        var list = await ListAsync(server);
-        Assert.Equal(("ready", 100), (list.GetProperty("state").GetString(), list.GetProperty("nodes").GetArrayLength()));
+            await Task.WhenAll(clients.Select(async c => (await c.GetAsync("/health")).Dispose()));
 
-        var payloads = await Task.WhenAll(nodes.Select(async node =>
+            var registered = await AllAtOnceAsync(nodes, (node, i) => SendAsync(clients[i], Post("/api/nodes/register",
+                new { identifier = node, address = $"10.1.{i / 200}.{i % 200 + 1}", metadata = new { port = 9000 + i } })));
+            Assert.All(registered, answer => Assert.True(answer.Status == 202, answer.Body.GetRawText()));
+            Assert.Equal(nodes, (await EntitiesAsync(server)).Select(e => e.RowKey).Order(StringComparer.Ordinal));
+            var list = await ListAsync(server);
+            Assert.Equal(("ready", 100), (list.GetProperty("state").GetString(), list.GetProperty("nodes").GetArrayLength()));
+
+            var fetched = await AllAtOnceAsync(nodes, (node, i) => SendAsync(clients[i], Post("/api/nodes/config", new { identifier = node })));
+            Assert.All(fetched, answer => Assert.True(answer.Status == 200, answer.Body.GetRawText()));
+            var payloads = fetched.Select(f => f.Body).ToList();
+            Assert.Single(payloads.Select(p => p.GetProperty("snapshot").GetString()).Distinct());
+            var shared = payloads.Select(p => p.GetProperty("files")[1].GetProperty("content").GetString()).Distinct().ToList();
+            Assert.Single(shared);
+            Assert.Equal(100, shared[0]!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(nodes, payloads.Select(p => p.GetProperty("identifier").GetString()));
+            Assert.Equal("node: node-042", payloads[41].GetProperty("files")[0].GetProperty("content").GetString()!.Split('\n')[0]);
+        }
+        finally
         {
-            await gate.WaitAsync();
-            try
-            {
-                var (status, body, _) = await SendAsync(server, Post("/api/nodes/config", new { identifier = node }));
-                Assert.Equal(200, status);
-                return body;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        Assert.Single(payloads.Select(p => p.GetProperty("snapshot").GetString()).Distinct());
-        var shared = payloads.Select(p => p.GetProperty("files")[1].GetProperty("content").GetString()).Distinct().ToList();
-        Assert.Single(shared);
-        Assert.Equal(100, shared[0]!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(nodes, payloads.Select(p => p.GetProperty("identifier").GetString()));
-        Assert.Equal("node: node-042", payloads[41].GetProperty("files")[0].GetProperty("content").GetString()!.Split('\n')[0]);
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Starts one request per node on its own thread-pool task, waits until every one of them is parked at a gate, then
+    /// opens the gate: the requests leave together. Bounded by the clients' timeout.
+    /// </summary>
+    private static async Task<(int Status, JsonElement Body)[]> AllAtOnceAsync(IReadOnlyList<string> nodes, Func<string, int, Task<(int Status, JsonElement Body, HttpResponseMessage Response)>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = 0;
+        var requests = nodes.Select((node, i) => Task.Run(async () =>
+        {
+            if (Interlocked.Increment(ref waiting) == nodes.Count) allWaiting.SetResult();
+            await gate.Task;
+            var (status, body, response) = await send(node, i);
+            response.Dispose();
+            return (status, body);
+        })).ToList();
+        await allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        gate.SetResult();
+        return await Task.WhenAll(requests);
     }
 
     [Fact]
