@@ -169,6 +169,93 @@ public sealed class NodeBootstrapTests : IDisposable
     }
 
     [Fact]
+    public async Task A_per_node_token_gets_its_own_config_and_is_refused_for_another_identifier_which_stays_unregistered()
+    {
+        const string token1 = "e2e-node-1-token-7f3a";
+        const string token2 = "e2e-node-2-token-c91d";
+        await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 1"), tokens: $$"""{ per_node: { node-1: "{{token1}}", node-2: "{{token2}}" } }""");
+
+        var root1 = Root("node-1");
+        var own = await FetchAsync(server, "node-1", root1, token: token1);
+        Assert.True(own.Code == ExitCodes.Ok, own.Err);
+        Assert.Equal("node: node-1\nlisten: node-1.cluster.local:2380\ntoken: s3cret-node-1\n", File.ReadAllText(Path.Combine(root1, "etc/app/config.yaml")));
+
+        foreach (var (route, body) in new (string, object)[] { ("/api/nodes/register", new { identifier = "node-2", address = "10.0.0.2" }), ("/api/nodes/config", new { identifier = "node-2" }) })
+        {
+            var (status, answer, _) = await SendAsync(server, Post(route, body, token: token1));
+            Assert.Equal(403, status);
+            Assert.Equal(["error", "message"], answer.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("identity_mismatch", answer.GetProperty("error").GetString());
+            Assert.Equal("the token is not the token of node 'node-2': a per-node token can only register and fetch as its own identifier", answer.GetProperty("message").GetString());
+            Assert.DoesNotContain(token1, answer.GetRawText(), StringComparison.Ordinal);
+        }
+
+        var root2 = Root("node-2");
+        var impostor = await FetchAsync(server, "node-2", root2, token: token1);
+        Assert.Equal(ExitCodes.NodeUnauthorized, impostor.Code);
+        Assert.Contains("403", impostor.Err, StringComparison.Ordinal);
+        Assert.Contains("the token is not the token of node 'node-2'", impostor.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root2));
+
+        Assert.Equal(["node-1"], (await EntitiesAsync(server)).Select(e => e.RowKey));
+        Assert.Equal(["node-1"], (await ListAsync(server)).GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("identifier").GetString()));
+        // Without a bootstrap token a node's token is not an admin token.
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/nodes");
+        list.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token1);
+        Assert.Equal(401, (await SendAsync(server, list)).Status);
+    }
+
+    [Fact]
+    public async Task With_blob_state_a_restarted_server_and_a_second_instance_serve_the_persisted_payload_byte_for_byte()
+    {
+        var materializer = TemplateMaterializer("min_nodes: 2");
+        await using var server = await NodeServer.StartAsync(materializer, blobState: true);
+        foreach (var (node, port) in new[] { ("node-a", 1), ("node-b", 2) })
+            Assert.Equal(202, (await SendAsync(server, Post("/api/nodes/register", new { identifier = node, address = $"10.0.0.{port}", metadata = new { port = 7000 + port } }))).Status);
+        var firstA = await ConfigTextAsync(server, "node-a");
+        var firstB = await ConfigTextAsync(server, "node-b");
+        var artifacts = await NodeServer.BlobStore.ListAsync($"node-artifacts/{server.Deployment}");
+        Assert.Single(artifacts);
+
+        // Change what a render would give without changing the materializer's version (same size, same time): from
+        // here on only the persisted document can give the first bytes.
+        var template = Path.Combine(_work, "templates", "node.yaml.tmpl");
+        var written = File.GetLastWriteTimeUtc(template);
+        File.WriteAllText(template, File.ReadAllText(template).Replace("s3cret-", "S3CRET-", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(template, written);
+
+        await server.StopAsync();
+        await server.StartAsync();
+        Assert.Equal(firstA, await ConfigTextAsync(server, "node-a"));
+        await using (var other = await server.AlongsideAsync())
+        {
+            Assert.Equal(firstB, await ConfigTextAsync(other, "node-b"));
+            Assert.Equal(firstA, await ConfigTextAsync(other, "node-a"));
+        }
+        Assert.Equal(artifacts, await NodeServer.BlobStore.ListAsync($"node-artifacts/{server.Deployment}"));
+        var payload = JsonDocument.Parse(firstA).RootElement;
+        Assert.Contains("token: s3cret-node-a", payload.GetProperty("files")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(payload.GetProperty("snapshot").GetString(), (await ListAsync(server)).GetProperty("snapshot").GetString());
+
+        // The change is real: a server without those persisted payloads renders the new text.
+        await using var fresh = await NodeServer.StartAsync(materializer);
+        foreach (var (node, port) in new[] { ("node-a", 1), ("node-b", 2) })
+            Assert.Equal(202, (await SendAsync(fresh, Post("/api/nodes/register", new { identifier = node, address = $"10.0.0.{port}", metadata = new { port = 7000 + port } }))).Status);
+        var rendered = JsonDocument.Parse(await ConfigTextAsync(fresh, "node-a")).RootElement;
+        Assert.Contains("token: S3CRET-node-a", rendered.GetProperty("files")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(payload.GetProperty("snapshot").GetString(), rendered.GetProperty("snapshot").GetString());
+    }
+
+    /// <summary>The exact body of a 200 config answer.</summary>
+    private static async Task<string> ConfigTextAsync(NodeServer server, string node)
+    {
+        using var response = await server.Http.SendAsync(Post("/api/nodes/config", new { identifier = node }));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return text;
+    }
+
+    [Fact]
     public async Task The_server_refuses_to_materialize_a_path_that_escapes_at_startup_and_from_a_linked_folder()
     {
         var folder = Directory.CreateTempSubdirectory("vt-e2e-nodes-bad-").FullName;

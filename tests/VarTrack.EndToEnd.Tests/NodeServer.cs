@@ -19,6 +19,9 @@ public sealed class NodeServer : IAsyncDisposable
 
     private WebApplication? _app;
 
+    /// <summary>True for an instance alongside another: the first one owns the Table and Blob state and removes them.</summary>
+    private bool _shared;
+
     private NodeServer(string folder, string table, string deployment, bool blobState)
     {
         Folder = folder;
@@ -74,7 +77,7 @@ public sealed class NodeServer : IAsyncDisposable
     /// <summary>A second instance (its own port and local folder) with the same vartrack.yaml, so the same Table and, with <see cref="BlobState"/>, the same Blob state.</summary>
     public async Task<NodeServer> AlongsideAsync()
     {
-        var other = new NodeServer(Directory.CreateTempSubdirectory("vt-e2e-nodes-").FullName, Table, Deployment, BlobState);
+        var other = new NodeServer(Directory.CreateTempSubdirectory("vt-e2e-nodes-").FullName, Table, Deployment, BlobState) { _shared = true };
         File.Copy(ConfigPath, other.ConfigPath);
         await other.StartAsync();
         return other;
@@ -109,6 +112,11 @@ public sealed class NodeServer : IAsyncDisposable
     {
         await StopAsync();
         Http.Dispose();
+        if (_shared)
+        {
+            try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+            return;
+        }
         try
         {
             await new TableServiceClient(TestServices.AzureStorage).DeleteTableAsync(Table);
