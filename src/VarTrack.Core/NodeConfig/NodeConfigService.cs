@@ -125,9 +125,9 @@ public sealed class NodeConfigService
 
     private async Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken)
     {
+        // Any materializer's result is checked before it is served; a cached one was checked when it was cached.
         var result = await _materializer.MaterializeAsync(snapshot, cancellationToken);
-        if (result is MaterializationReady ready) NodeArtifactCheck.Check(ready);
-        return result;
+        return result is MaterializationReady ready ? NodeArtifactCheck.Checked(ready) : result;
     }
 
     private async Task<NodeAnswer> GuardAsync(string route, Func<Task<NodeAnswer>> work)

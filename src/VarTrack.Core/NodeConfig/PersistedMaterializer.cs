@@ -18,8 +18,8 @@ public sealed class PersistedMaterializer(IMaterializer inner, IStateStore state
         var key = StateKey.Of("node-artifacts", deployment, MaterializationKey.Of(await inner.VersionAsync(cancellationToken), snapshot));
         if (await LoadAsync(key, cancellationToken) is { } stored) return stored;
         var result = await inner.MaterializeAsync(snapshot, cancellationToken);
-        if (result is not MaterializationReady ready) return result;
-        NodeArtifactCheck.Check(ready);
+        if (result is not MaterializationReady rendered) return result;
+        var ready = NodeArtifactCheck.Checked(rendered); // never persist what would be refused
         var document = new StoredMaterialization(
             ready.NodeFiles.ToDictionary(e => e.Key, e => (IReadOnlyList<NodeFile>)e.Value.Select(NodeFile.From).ToList(), StringComparer.Ordinal),
             ready.SharedFiles.Select(NodeFile.From).ToList()) { Missing = ready.MissingReasons };
