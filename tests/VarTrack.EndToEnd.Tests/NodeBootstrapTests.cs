@@ -337,11 +337,40 @@ public sealed class NodeBootstrapTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_hundred_vt_node_fetch_runs_started_together_all_write_the_same_peer_list()
+    {
+        await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 100"));
+        var nodes = Enumerable.Range(1, 100).Select(i => $"node-{i:000}").ToList();
+
+        // Each run registers, polls through 425s until the hundredth node registered (the membership is fixed by one
+        // of a crowd of concurrent config requests), then writes its files. Bounded by each run's --timeout.
+        var runs = await AllAtOnceAsync(nodes, async (node, i) =>
+        {
+            var (code, _, error) = await FetchAsync(server, node, Root(node), port: (9000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), address: $"10.2.0.{i + 1}");
+            return (Code: code, Error: error);
+        });
+
+        Assert.All(runs, run => Assert.True(run.Code == ExitCodes.Ok, run.Error));
+        var peers = nodes.Select(node => File.ReadAllText(Path.Combine(_work, "roots", node, "etc/app/shared/peers.txt"))).Distinct().ToList();
+        Assert.Equal(string.Concat(nodes.Select((node, i) => $"{node}=10.2.0.{i + 1}:{9000 + i}\n")), Assert.Single(peers));
+        Assert.Equal("node: node-077\nlisten: 10.2.0.77:9076\ntoken: s3cret-node-077\n", File.ReadAllText(Path.Combine(_work, "roots", "node-077", "etc/app/config.yaml")));
+        Assert.Equal(100, (await EntitiesAsync(server)).Count);
+    }
+
     /// <summary>
     /// Starts one request per node on its own thread-pool task, waits until every one of them is parked at a gate, then
     /// opens the gate: the requests leave together. Bounded by the clients' timeout.
     /// </summary>
-    private static async Task<(int Status, JsonElement Body)[]> AllAtOnceAsync(IReadOnlyList<string> nodes, Func<string, int, Task<(int Status, JsonElement Body, HttpResponseMessage Response)>> send)
+    private static async Task<(int Status, JsonElement Body)[]> AllAtOnceAsync(IReadOnlyList<string> nodes, Func<string, int, Task<(int Status, JsonElement Body, HttpResponseMessage Response)>> send) =>
+        await AllAtOnceAsync(nodes, async (node, i) =>
+        {
+            var (status, body, response) = await send(node, i);
+            response.Dispose();
+            return (status, body);
+        });
+
+    private static async Task<T[]> AllAtOnceAsync<T>(IReadOnlyList<string> nodes, Func<string, int, Task<T>> run)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -350,9 +379,7 @@ public sealed class NodeBootstrapTests : IDisposable
         {
             if (Interlocked.Increment(ref waiting) == nodes.Count) allWaiting.SetResult();
             await gate.Task;
-            var (status, body, response) = await send(node, i);
-            response.Dispose();
-            return (status, body);
+            return await run(node, i);
         })).ToList();
         await allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(60));
         gate.SetResult();
