@@ -246,6 +246,41 @@ public sealed class NodeBootstrapTests : IDisposable
         Assert.Equal(payload.GetProperty("snapshot").GetString(), rendered.GetProperty("snapshot").GetString());
     }
 
+    [Fact]
+    public async Task With_blob_state_only_the_newest_keep_payloads_stay_and_the_one_served_survives_a_restart()
+    {
+        var source = Path.Combine(_work, "precomputed");
+        foreach (var node in new[] { "node-1", "node-2", "node-3" })
+        {
+            Directory.CreateDirectory(Path.Combine(source, "nodes", node));
+            File.WriteAllText(Path.Combine(source, "nodes", node, "config.yaml"), $"for {node}\n");
+        }
+        // No identifiers: every registration is a new snapshot, ready at once, so every fetch after one persists a payload.
+        await using var server = await NodeServer.StartAsync($"""
+                type: precomputed
+                source: {"{"} folder: {source} {"}"}
+            """, blobState: true, settings: "keep_payloads: 2");
+        var prefix = $"node-artifacts/{server.Deployment}";
+        var keys = new List<string>();
+        var bodies = new List<string>();
+        foreach (var (node, i) in new[] { "node-1", "node-2", "node-3" }.Select((n, i) => (n, i)))
+        {
+            Assert.Equal(202, (await SendAsync(server, Post("/api/nodes/register", new { identifier = node, address = $"10.0.0.{i + 1}" }))).Status);
+            var before = await NodeServer.BlobStore.ListAsync(prefix);
+            bodies.Add(await ConfigTextAsync(server, "node-1"));
+            keys.Add(Assert.Single((await NodeServer.BlobStore.ListAsync(prefix)).Except(before)));
+            Assert.Equal(Math.Min(i + 1, 2), (await NodeServer.BlobStore.ListAsync(prefix)).Count);
+        }
+        Assert.Equal(new[] { keys[1], keys[2] }.Order(StringComparer.Ordinal), await NodeServer.BlobStore.ListAsync(prefix));
+
+        // The payload being served survives a restart and is served byte for byte from Blob storage.
+        await server.StopAsync();
+        await server.StartAsync();
+        Assert.Equal(bodies[2], await ConfigTextAsync(server, "node-1"));
+        Assert.Equal(new[] { keys[1], keys[2] }.Order(StringComparer.Ordinal), await NodeServer.BlobStore.ListAsync(prefix));
+        Assert.Contains("for node-1", bodies[2], StringComparison.Ordinal);
+    }
+
     /// <summary>The exact body of a 200 config answer.</summary>
     private static async Task<string> ConfigTextAsync(NodeServer server, string node)
     {

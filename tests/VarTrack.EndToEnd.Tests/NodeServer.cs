@@ -51,9 +51,10 @@ public sealed class NodeServer : IAsyncDisposable
     /// <summary>
     /// Writes vartrack.yaml with the registry and token settings and <paramref name="materializer"/> (YAML lines under
     /// 'materializer:', indented 4), then starts. <paramref name="tokens"/> replaces the bootstrap token (flow YAML for
-    /// 'tokens:', e.g. <c>{ per_node: { node-1: "t1" } }</c>).
+    /// 'tokens:', e.g. <c>{ per_node: { node-1: "t1" } }</c>); <paramref name="settings"/> is one more line of 'nodes:'
+    /// (e.g. <c>keep_payloads: 2</c>).
     /// </summary>
-    public static async Task<NodeServer> StartAsync(string materializer, string? folder = null, string? tokens = null, bool blobState = false)
+    public static async Task<NodeServer> StartAsync(string materializer, string? folder = null, string? tokens = null, bool blobState = false, string? settings = null)
     {
         TestServices.Require("Azurite (Table)", $"127.0.0.1:{TestServices.AzuriteBlobPort + 2}");
         if (blobState) TestServices.Require("Azurite (Blob)", $"127.0.0.1:{TestServices.AzuriteBlobPort}");
@@ -66,6 +67,7 @@ public sealed class NodeServer : IAsyncDisposable
               deployment: {{server.Deployment}}
               tokens: {{tokens}}
               retry_after: 1s
+              {{settings ?? "# no more settings"}}
               registry: { connection: "{{TestServices.AzureStorage}}", table: {{server.Table}} }
               materializer:
             {{materializer}}
