@@ -67,10 +67,10 @@ public sealed class NodeServer : IAsyncDisposable
               deployment: {{server.Deployment}}
               tokens: {{tokens}}
               retry_after: 1s
-              {{settings ?? "# no more settings"}}
               registry: { connection: "{{TestServices.AzureStorage}}", table: {{server.Table}} }
               materializer:
             {{materializer}}
+              {{settings ?? ""}}
             """);
         await server.StartAsync();
         return server;
