@@ -372,10 +372,12 @@ public sealed class NodeBootstrapTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_hundred_vt_node_fetch_runs_started_together_all_write_the_same_peer_list()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the membership and payload created in Azurite Blob storage, as scaled-out instances share them
+    public async Task A_hundred_vt_node_fetch_runs_started_together_all_write_the_same_peer_list(bool blobState)
     {
-        await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 100"));
+        await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 100"), blobState: blobState);
         var nodes = Enumerable.Range(1, 100).Select(i => $"node-{i:000}").ToList();
 
         // Each run registers, polls through 425s until the hundredth node registered (the membership is fixed by one
@@ -391,6 +393,7 @@ public sealed class NodeBootstrapTests : IDisposable
         Assert.Equal(string.Concat(nodes.Select((node, i) => $"{node}=10.2.0.{i + 1}:{9000 + i}\n")), Assert.Single(peers));
         Assert.Equal("node: node-077\nlisten: 10.2.0.77:9076\ntoken: s3cret-node-077\n", File.ReadAllText(Path.Combine(_work, "roots", "node-077", "etc/app/config.yaml")));
         Assert.Equal(100, (await EntitiesAsync(server)).Count);
+        if (blobState) Assert.Single(await NodeServer.BlobStore.ListAsync($"node-artifacts/{server.Deployment}"));
     }
 
     /// <summary>
