@@ -87,7 +87,8 @@ public static class VarTrackCoreServiceCollectionExtensions
         {
             // Registrations in the host's state store unless the connectors registered Table storage first.
             services.TryAddSingleton<INodeRegistry>(sp => new StateNodeRegistry(sp.GetRequiredService<IStateStore>(), nodes.Deployment));
-            services.TryAddSingleton(sp => NodeMaterializers.Create(nodes, sp.GetService<IGitSource>(), sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => NodeMaterializers.Create(nodes, sp.GetService<IGitSource>(), sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<PersistedMaterializer>>()));
             services.TryAddSingleton(sp => new NodeConfigService(nodes, sp.GetRequiredService<INodeRegistry>(), sp.GetRequiredService<IMaterializer>(),
                 new NodeAccess(nodes.Tokens, new SettingResolver(null, sp.GetService<ISecretStore>())), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<NodeConfigService>>()));
         }

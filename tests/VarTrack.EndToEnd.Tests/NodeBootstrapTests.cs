@@ -63,9 +63,11 @@ public sealed class NodeBootstrapTests : IDisposable
         return request;
     }
 
-    private static async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(NodeServer server, HttpRequestMessage request)
+    private static Task<(int Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(NodeServer server, HttpRequestMessage request) => SendAsync(server.Http, request);
+
+    private static async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(HttpClient client, HttpRequestMessage request)
     {
-        var response = await server.Http.SendAsync(request);
+        var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone(), response);
     }
@@ -83,7 +85,7 @@ public sealed class NodeBootstrapTests : IDisposable
     {
         try
         {
-            return await server.TableClient.QueryAsync<TableEntity>(e => e.PartitionKey == "e2e").ToListAsync();
+            return await server.TableClient.QueryAsync<TableEntity>(e => e.PartitionKey == server.Deployment).ToListAsync();
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
         {
@@ -167,6 +169,128 @@ public sealed class NodeBootstrapTests : IDisposable
     }
 
     [Fact]
+    public async Task A_per_node_token_gets_its_own_config_and_is_refused_for_another_identifier_which_stays_unregistered()
+    {
+        const string token1 = "e2e-node-1-token-7f3a";
+        const string token2 = "e2e-node-2-token-c91d";
+        await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 1"), tokens: $$"""{ per_node: { node-1: "{{token1}}", node-2: "{{token2}}" } }""");
+
+        var root1 = Root("node-1");
+        var own = await FetchAsync(server, "node-1", root1, token: token1);
+        Assert.True(own.Code == ExitCodes.Ok, own.Err);
+        Assert.Equal("node: node-1\nlisten: node-1.cluster.local:2380\ntoken: s3cret-node-1\n", File.ReadAllText(Path.Combine(root1, "etc/app/config.yaml")));
+
+        foreach (var (route, body) in new (string, object)[] { ("/api/nodes/register", new { identifier = "node-2", address = "10.0.0.2" }), ("/api/nodes/config", new { identifier = "node-2" }) })
+        {
+            var (status, answer, _) = await SendAsync(server, Post(route, body, token: token1));
+            Assert.Equal(403, status);
+            Assert.Equal(["error", "message"], answer.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("identity_mismatch", answer.GetProperty("error").GetString());
+            Assert.Equal("the token is not the token of node 'node-2': a per-node token can only register and fetch as its own identifier", answer.GetProperty("message").GetString());
+            Assert.DoesNotContain(token1, answer.GetRawText(), StringComparison.Ordinal);
+        }
+
+        var root2 = Root("node-2");
+        var impostor = await FetchAsync(server, "node-2", root2, token: token1);
+        Assert.Equal(ExitCodes.NodeUnauthorized, impostor.Code);
+        Assert.Contains("403", impostor.Err, StringComparison.Ordinal);
+        Assert.Contains("the token is not the token of node 'node-2'", impostor.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root2));
+
+        Assert.Equal(["node-1"], (await EntitiesAsync(server)).Select(e => e.RowKey));
+        Assert.Equal(["node-1"], (await ListAsync(server)).GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("identifier").GetString()));
+        // Without a bootstrap token a node's token is not an admin token.
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/nodes");
+        list.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token1);
+        Assert.Equal(401, (await SendAsync(server, list)).Status);
+    }
+
+    [Fact]
+    public async Task With_blob_state_a_restarted_server_and_a_second_instance_serve_the_persisted_payload_byte_for_byte()
+    {
+        var materializer = TemplateMaterializer("min_nodes: 2");
+        await using var server = await NodeServer.StartAsync(materializer, blobState: true);
+        foreach (var (node, port) in new[] { ("node-a", 1), ("node-b", 2) })
+            Assert.Equal(202, (await SendAsync(server, Post("/api/nodes/register", new { identifier = node, address = $"10.0.0.{port}", metadata = new { port = 7000 + port } }))).Status);
+        var firstA = await ConfigTextAsync(server, "node-a");
+        var firstB = await ConfigTextAsync(server, "node-b");
+        var artifacts = await NodeServer.BlobStore.ListAsync($"node-artifacts/{server.Deployment}");
+        Assert.Single(artifacts);
+
+        // Change what a render would give without changing the materializer's version (same size, same time): from
+        // here on only the persisted document can give the first bytes.
+        var template = Path.Combine(_work, "templates", "node.yaml.tmpl");
+        var written = File.GetLastWriteTimeUtc(template);
+        File.WriteAllText(template, File.ReadAllText(template).Replace("s3cret-", "S3CRET-", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(template, written);
+
+        await server.StopAsync();
+        await server.StartAsync();
+        Assert.Equal(firstA, await ConfigTextAsync(server, "node-a"));
+        await using (var other = await server.AlongsideAsync())
+        {
+            Assert.Equal(firstB, await ConfigTextAsync(other, "node-b"));
+            Assert.Equal(firstA, await ConfigTextAsync(other, "node-a"));
+        }
+        Assert.Equal(artifacts, await NodeServer.BlobStore.ListAsync($"node-artifacts/{server.Deployment}"));
+        var payload = JsonDocument.Parse(firstA).RootElement;
+        Assert.Contains("token: s3cret-node-a", payload.GetProperty("files")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(payload.GetProperty("snapshot").GetString(), (await ListAsync(server)).GetProperty("snapshot").GetString());
+
+        // The change is real: a server without those persisted payloads renders the new text.
+        await using var fresh = await NodeServer.StartAsync(materializer);
+        foreach (var (node, port) in new[] { ("node-a", 1), ("node-b", 2) })
+            Assert.Equal(202, (await SendAsync(fresh, Post("/api/nodes/register", new { identifier = node, address = $"10.0.0.{port}", metadata = new { port = 7000 + port } }))).Status);
+        var rendered = JsonDocument.Parse(await ConfigTextAsync(fresh, "node-a")).RootElement;
+        Assert.Contains("token: S3CRET-node-a", rendered.GetProperty("files")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(payload.GetProperty("snapshot").GetString(), rendered.GetProperty("snapshot").GetString());
+    }
+
+    [Fact]
+    public async Task With_blob_state_only_the_newest_keep_payloads_stay_and_the_one_served_survives_a_restart()
+    {
+        var source = Path.Combine(_work, "precomputed");
+        foreach (var node in new[] { "node-1", "node-2", "node-3" })
+        {
+            Directory.CreateDirectory(Path.Combine(source, "nodes", node));
+            File.WriteAllText(Path.Combine(source, "nodes", node, "config.yaml"), $"for {node}\n");
+        }
+        // No identifiers: every registration is a new snapshot, ready at once, so every fetch after one persists a payload.
+        await using var server = await NodeServer.StartAsync($"""
+                type: precomputed
+                source: {"{"} folder: {source} {"}"}
+            """, blobState: true, settings: "keep_payloads: 2");
+        var prefix = $"node-artifacts/{server.Deployment}";
+        var keys = new List<string>();
+        var bodies = new List<string>();
+        foreach (var (node, i) in new[] { "node-1", "node-2", "node-3" }.Select((n, i) => (n, i)))
+        {
+            Assert.Equal(202, (await SendAsync(server, Post("/api/nodes/register", new { identifier = node, address = $"10.0.0.{i + 1}" }))).Status);
+            var before = await NodeServer.BlobStore.ListAsync(prefix);
+            bodies.Add(await ConfigTextAsync(server, "node-1"));
+            keys.Add(Assert.Single((await NodeServer.BlobStore.ListAsync(prefix)).Except(before)));
+            Assert.Equal(Math.Min(i + 1, 2), (await NodeServer.BlobStore.ListAsync(prefix)).Count);
+        }
+        Assert.Equal(new[] { keys[1], keys[2] }.Order(StringComparer.Ordinal), await NodeServer.BlobStore.ListAsync(prefix));
+
+        // The payload being served survives a restart and is served byte for byte from Blob storage.
+        await server.StopAsync();
+        await server.StartAsync();
+        Assert.Equal(bodies[2], await ConfigTextAsync(server, "node-1"));
+        Assert.Equal(new[] { keys[1], keys[2] }.Order(StringComparer.Ordinal), await NodeServer.BlobStore.ListAsync(prefix));
+        Assert.Contains("for node-1", bodies[2], StringComparison.Ordinal);
+    }
+
+    /// <summary>The exact body of a 200 config answer.</summary>
+    private static async Task<string> ConfigTextAsync(NodeServer server, string node)
+    {
+        using var response = await server.Http.SendAsync(Post("/api/nodes/config", new { identifier = node }));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return text;
+    }
+
+    [Fact]
     public async Task The_server_refuses_to_materialize_a_path_that_escapes_at_startup_and_from_a_linked_folder()
     {
         var folder = Directory.CreateTempSubdirectory("vt-e2e-nodes-bad-").FullName;
@@ -217,46 +341,87 @@ public sealed class NodeBootstrapTests : IDisposable
     public async Task A_hundred_nodes_register_concurrently_and_each_gets_the_same_shared_file()
     {
         await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 100"));
-        using var gate = new SemaphoreSlim(25);
+        var nodes = Enumerable.Range(1, 100).Select(i => $"node-{i:000}").ToList();
+        // One client per node, each with its connection already open, so the gate releases a hundred requests that are
+        // all in flight together (not queued behind a connection pool or a thread pool ramping up).
+        var clients = nodes.Select(_ => new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(90) }).ToList();
+        try
+        {
+            await Task.WhenAll(clients.Select(async c => (await c.GetAsync("/health")).Dispose()));
+
+            var registered = await AllAtOnceAsync(nodes, (node, i) => SendAsync(clients[i], Post("/api/nodes/register",
+                new { identifier = node, address = $"10.1.{i / 200}.{i % 200 + 1}", metadata = new { port = 9000 + i } })));
+            Assert.All(registered, answer => Assert.True(answer.Status == 202, answer.Body.GetRawText()));
+            Assert.Equal(nodes, (await EntitiesAsync(server)).Select(e => e.RowKey).Order(StringComparer.Ordinal));
+            var list = await ListAsync(server);
+            Assert.Equal(("ready", 100), (list.GetProperty("state").GetString(), list.GetProperty("nodes").GetArrayLength()));
+
+            var fetched = await AllAtOnceAsync(nodes, (node, i) => SendAsync(clients[i], Post("/api/nodes/config", new { identifier = node })));
+            Assert.All(fetched, answer => Assert.True(answer.Status == 200, answer.Body.GetRawText()));
+            var payloads = fetched.Select(f => f.Body).ToList();
+            Assert.Single(payloads.Select(p => p.GetProperty("snapshot").GetString()).Distinct());
+            var shared = payloads.Select(p => p.GetProperty("files")[1].GetProperty("content").GetString()).Distinct().ToList();
+            Assert.Single(shared);
+            Assert.Equal(100, shared[0]!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(nodes, payloads.Select(p => p.GetProperty("identifier").GetString()));
+            Assert.Equal("node: node-042", payloads[41].GetProperty("files")[0].GetProperty("content").GetString()!.Split('\n')[0]);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the membership and payload created in Azurite Blob storage, as scaled-out instances share them
+    public async Task A_hundred_vt_node_fetch_runs_started_together_all_write_the_same_peer_list(bool blobState)
+    {
+        await using var server = await NodeServer.StartAsync(TemplateMaterializer("min_nodes: 100"), blobState: blobState);
         var nodes = Enumerable.Range(1, 100).Select(i => $"node-{i:000}").ToList();
 
-        var registered = await Task.WhenAll(nodes.Select(async (node, i) =>
+        // Each run registers, polls through 425s until the hundredth node registered (the membership is fixed by one
+        // of a crowd of concurrent config requests), then writes its files. Bounded by each run's --timeout.
+        var runs = await AllAtOnceAsync(nodes, async (node, i) =>
         {
-            await gate.WaitAsync();
-            try
-            {
-                return (await SendAsync(server, Post("/api/nodes/register", new { identifier = node, address = $"10.1.{i / 200}.{i % 200 + 1}", metadata = new { port = 9000 + i } }))).Status;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        Assert.All(registered, status => Assert.Equal(202, status));
-        Assert.Equal(100, (await EntitiesAsync(server)).Count);
-        var list = await ListAsync(server);
-        Assert.Equal(("ready", 100), (list.GetProperty("state").GetString(), list.GetProperty("nodes").GetArrayLength()));
+            var (code, _, error) = await FetchAsync(server, node, Root(node), port: (9000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), address: $"10.2.0.{i + 1}");
+            return (Code: code, Error: error);
+        });
 
-        var payloads = await Task.WhenAll(nodes.Select(async node =>
+        Assert.All(runs, run => Assert.True(run.Code == ExitCodes.Ok, run.Error));
+        var peers = nodes.Select(node => File.ReadAllText(Path.Combine(_work, "roots", node, "etc/app/shared/peers.txt"))).Distinct().ToList();
+        Assert.Equal(string.Concat(nodes.Select((node, i) => $"{node}=10.2.0.{i + 1}:{9000 + i}\n")), Assert.Single(peers));
+        Assert.Equal("node: node-077\nlisten: 10.2.0.77:9076\ntoken: s3cret-node-077\n", File.ReadAllText(Path.Combine(_work, "roots", "node-077", "etc/app/config.yaml")));
+        Assert.Equal(100, (await EntitiesAsync(server)).Count);
+        if (blobState) Assert.Single(await NodeServer.BlobStore.ListAsync($"node-artifacts/{server.Deployment}"));
+    }
+
+    /// <summary>
+    /// Starts one request per node on its own thread-pool task, waits until every one of them is parked at a gate, then
+    /// opens the gate: the requests leave together. Bounded by the clients' timeout.
+    /// </summary>
+    private static async Task<(int Status, JsonElement Body)[]> AllAtOnceAsync(IReadOnlyList<string> nodes, Func<string, int, Task<(int Status, JsonElement Body, HttpResponseMessage Response)>> send) =>
+        await AllAtOnceAsync(nodes, async (node, i) =>
         {
-            await gate.WaitAsync();
-            try
-            {
-                var (status, body, _) = await SendAsync(server, Post("/api/nodes/config", new { identifier = node }));
-                Assert.Equal(200, status);
-                return body;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        Assert.Single(payloads.Select(p => p.GetProperty("snapshot").GetString()).Distinct());
-        var shared = payloads.Select(p => p.GetProperty("files")[1].GetProperty("content").GetString()).Distinct().ToList();
-        Assert.Single(shared);
-        Assert.Equal(100, shared[0]!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(nodes, payloads.Select(p => p.GetProperty("identifier").GetString()));
-        Assert.Equal("node: node-042", payloads[41].GetProperty("files")[0].GetProperty("content").GetString()!.Split('\n')[0]);
+            var (status, body, response) = await send(node, i);
+            response.Dispose();
+            return (status, body);
+        });
+
+    private static async Task<T[]> AllAtOnceAsync<T>(IReadOnlyList<string> nodes, Func<string, int, Task<T>> run)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = 0;
+        var requests = nodes.Select((node, i) => Task.Run(async () =>
+        {
+            if (Interlocked.Increment(ref waiting) == nodes.Count) allWaiting.SetResult();
+            await gate.Task;
+            return await run(node, i);
+        })).ToList();
+        await allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        gate.SetResult();
+        return await Task.WhenAll(requests);
     }
 
     [Fact]

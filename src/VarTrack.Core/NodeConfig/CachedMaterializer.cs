@@ -5,7 +5,8 @@ namespace VarTrack.Core.NodeConfig;
 /// <summary>
 /// Keeps the last <c>capacity</c> ready results in memory, keyed on <see cref="MaterializationKey"/>; not-ready and
 /// missing answers are never cached, so they change as soon as registrations do. Concurrent requests for one key
-/// share one materialization (a hundred nodes polling at once render once).
+/// share one materialization (a hundred nodes polling at once render once). Ready results are cached as
+/// <see cref="NodeArtifactCheck.Checked"/> returns them, so the artifact check runs once per cached snapshot.
 /// </summary>
 public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) : IMaterializer
 {
@@ -41,12 +42,18 @@ public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) :
         try
         {
             var result = await inner.MaterializeAsync(snapshot, CancellationToken.None);
-            if (result is MaterializationReady ready)
+            if (result is MaterializationReady made)
+            {
+                // Checked once here, so every request served from the cache skips the check; a result that fails it
+                // is never cached (each request tries again and fails with the problem).
+                var ready = NodeArtifactCheck.Checked(made);
+                result = ready;
                 lock (_lock)
                 {
                     _ready.AddFirst((key, ready));
                     while (_ready.Count > capacity) _ready.RemoveLast();
                 }
+            }
             return result;
         }
         finally

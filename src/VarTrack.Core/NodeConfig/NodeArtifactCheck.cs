@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using VarTrack.Core.Errors;
 
 namespace VarTrack.Core.NodeConfig;
@@ -5,9 +6,29 @@ namespace VarTrack.Core.NodeConfig;
 /// <summary>
 /// Checks what any materializer (built in or not) returned before a byte of it is served: every path relative and
 /// normalised (<see cref="NodeFilePath"/>), modes octal permission bits, and no path twice in one node's payload.
+/// <see cref="Checked"/> checks once per result: the cache keeps the checked result, so a cached snapshot is not
+/// checked again on every request.
 /// </summary>
 public static class NodeArtifactCheck
 {
+    /// <summary>
+    /// <paramref name="ready"/> when it already is a result this method returned (with the same file lists); else its
+    /// file lists copied read-only, checked (<see cref="Check"/>) and marked. The copies are what make skipping later
+    /// checks safe: no materializer holds a list it could still change, and paths and modes of an artifact are
+    /// immutable. Throws like <see cref="Check"/>.
+    /// </summary>
+    public static MaterializationReady Checked(MaterializationReady ready)
+    {
+        if (ready.IsChecked) return ready;
+        var copy = ready with
+        {
+            NodeFiles = ready.NodeFiles.ToFrozenDictionary(e => e.Key, e => (IReadOnlyList<NodeArtifact>)Array.AsReadOnly(e.Value.ToArray()), StringComparer.Ordinal),
+            SharedFiles = Array.AsReadOnly(ready.SharedFiles.ToArray()),
+        };
+        Check(copy);
+        return copy.MarkChecked();
+    }
+
     public static void Check(MaterializationReady ready)
     {
         Files("shared files", ready.SharedFiles);

@@ -45,7 +45,7 @@ public sealed class NodeConfigService
         if ((CheckVersion(request.SchemaVersion) ?? CheckIdentifier(request.Identifier)) is { } bad) return bad;
         if (!NodeAddress.IsValid(request.Address))
             return NodeAnswer.Error(400, "bad_address", "'address' must be an IPv4 address, an IPv6 address or a host name (no port, no brackets)");
-        if (!caller.MayActAs(request.Identifier!)) return IdentityMismatch();
+        if (!caller.MayActAs(request.Identifier!)) return IdentityMismatch(request.Identifier!);
 
         var metadata = request.Metadata is { ValueKind: not JsonValueKind.Undefined } given ? given : EmptyObject;
         var size = JsonSerializer.SerializeToUtf8Bytes(metadata).Length;
@@ -64,7 +64,7 @@ public sealed class NodeConfigService
         if (Parse<NodeConfigRequest>(body, out var request) is { } malformed) return malformed;
         if ((CheckVersion(request.SchemaVersion) ?? CheckIdentifier(request.Identifier)) is { } bad) return bad;
         var identifier = request.Identifier!;
-        if (!caller.MayActAs(identifier)) return IdentityMismatch();
+        if (!caller.MayActAs(identifier)) return IdentityMismatch(identifier);
 
         // An identifier outside an explicit list never gets config, registered or not: say so before anything else.
         if (_settings.Materializer.Identifiers is { } expected && !expected.Contains(identifier, StringComparer.Ordinal))
@@ -125,9 +125,9 @@ public sealed class NodeConfigService
 
     private async Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken)
     {
+        // Any materializer's result is checked before it is served; a cached one was checked when it was cached.
         var result = await _materializer.MaterializeAsync(snapshot, cancellationToken);
-        if (result is MaterializationReady ready) NodeArtifactCheck.Check(ready);
-        return result;
+        return result is MaterializationReady ready ? NodeArtifactCheck.Checked(ready) : result;
     }
 
     private async Task<NodeAnswer> GuardAsync(string route, Func<Task<NodeAnswer>> work)
@@ -200,8 +200,9 @@ public sealed class NodeConfigService
     private static NodeAnswer Unauthorized() =>
         NodeAnswer.Error(401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <node token>)");
 
-    private static NodeAnswer IdentityMismatch() =>
-        NodeAnswer.Error(403, "identity_mismatch", "this token belongs to another node: a per-node token can only register and fetch as its own identifier");
+    /// <summary>Names the identifier asked for (the caller sent it), never the token nor whose token it is.</summary>
+    private static NodeAnswer IdentityMismatch(string identifier) =>
+        NodeAnswer.Error(403, "identity_mismatch", $"the token is not the token of node '{identifier}': a per-node token can only register and fetch as its own identifier");
 
     private static NodeAnswer? CheckVersion(int? version) => version is null or NodeContract.SchemaVersion
         ? null

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Git;
 using VarTrack.Core.State;
@@ -9,11 +10,12 @@ public static class NodeMaterializers
 {
     /// <param name="git">The Git clone cache; needed only for a <c>repository</c> source.</param>
     /// <param name="state">Where materialized files are persisted so every instance serves the same payload; null: memory only.</param>
-    /// <param name="time">When a membership is fixed (default: the system clock).</param>
-    public static IMaterializer Create(NodeSettings settings, IGitSource? git, IStateStore? state, TimeProvider? time = null)
+    /// <param name="time">When a membership is fixed and a payload persisted (default: the system clock).</param>
+    /// <param name="logger">For the clean-up of old persisted payloads.</param>
+    public static IMaterializer Create(NodeSettings settings, IGitSource? git, IStateStore? state, TimeProvider? time = null, ILogger? logger = null)
     {
         var inner = Create(settings.Materializer, git);
-        var persisted = state is null ? inner : new PersistedMaterializer(inner, state, settings.Deployment);
+        var persisted = state is null ? inner : new PersistedMaterializer(inner, state, settings.Deployment, settings.KeepPayloads, time, logger);
         // The fixed membership sits outside the persisted payloads, so they are keyed on the fixed list (one per version).
         var fixedMembership = new FixedMembershipMaterializer(persisted, settings.Materializer, state ?? new InMemoryStateStore(), settings.Deployment, time ?? TimeProvider.System);
         return new CachedMaterializer(fixedMembership);

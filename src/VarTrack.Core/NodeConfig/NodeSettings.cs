@@ -15,6 +15,14 @@ public sealed record NodeSettings(NodeTokenSettings Tokens, NodeMaterializerSett
     /// <summary>What a 425 answer asks the node to wait before polling again.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    public const int DefaultKeepPayloads = 10;
+
+    /// <summary>
+    /// How many persisted payloads (<c>node-artifacts/&lt;deployment&gt;/...</c>) are kept: the one just persisted and
+    /// the most recent ones before it. Older ones are deleted each time a new payload is persisted, never otherwise.
+    /// </summary>
+    public int KeepPayloads { get; init; } = DefaultKeepPayloads;
+
     /// <summary>Azure Table storage for registrations; null: VarTrack's own state store.</summary>
     public NodeRegistrySettings? Registry { get; init; }
 }

@@ -12,7 +12,7 @@ namespace VarTrack.Core.NodeConfig;
 /// </summary>
 internal static partial class NodeSettingsBinder
 {
-    private static readonly string[] Keys = ["deployment", "tokens", "retry_after", "registry", "materializer"];
+    private static readonly string[] Keys = ["deployment", "tokens", "retry_after", "registry", "materializer", "keep_payloads"];
     private static readonly string[] TokenKeys = ["bootstrap", "per_node"];
     private static readonly string[] RegistryKeys = ["connection", "table"];
     private static readonly string[] MaterializerKeys = ["type", "min_nodes", "identifiers", "source", "node_files", "shared_files", "secret_files"];
@@ -35,12 +35,14 @@ internal static partial class NodeSettingsBinder
             b.Add(map["deployment"]!.Position, $"'deployment' in {what} must be {NodeIdentifier.Rule}");
         var retryAfter = b.Duration(map, "retry_after", what) ?? TimeSpan.FromSeconds(5);
         if (retryAfter > TimeSpan.FromHours(1)) b.Add(map["retry_after"]!.Position, $"'retry_after' in {what} must be at most 1h");
+        var keepPayloads = b.Integer(map, "keep_payloads", what) ?? NodeSettings.DefaultKeepPayloads;
+        if (keepPayloads < 1) b.Add(map["keep_payloads"]!.Position, $"'keep_payloads' in {what} must be at least 1 (the payload being served is always kept)");
 
         var tokens = BindTokens(b, map);
         var registry = BindRegistry(b, b.Map(map["registry"], "'registry' of 'nodes'"));
         var materializer = BindMaterializer(b, map, baseDirectory, git);
         if (tokens is null || materializer is null) return null;
-        return new NodeSettings(tokens, materializer) { Deployment = deployment, RetryAfter = retryAfter, Registry = registry };
+        return new NodeSettings(tokens, materializer) { Deployment = deployment, RetryAfter = retryAfter, Registry = registry, KeepPayloads = keepPayloads };
     }
 
     private static NodeTokenSettings? BindTokens(ConfigBinder b, ConfigMap nodes)

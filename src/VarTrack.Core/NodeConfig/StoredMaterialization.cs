@@ -4,4 +4,7 @@ namespace VarTrack.Core.NodeConfig;
 internal sealed record StoredMaterialization(IReadOnlyDictionary<string, IReadOnlyList<NodeFile>> Nodes, IReadOnlyList<NodeFile> Shared)
 {
     public IReadOnlyDictionary<string, string>? Missing { get; init; }
+
+    /// <summary>When it was persisted (by the persisting instance's clock): the newest documents are the ones clean-up keeps.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
 }

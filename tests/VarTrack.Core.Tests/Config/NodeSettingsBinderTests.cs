@@ -36,6 +36,7 @@ public sealed class NodeSettingsBinderTests : IDisposable
               deployment: cluster-a
               tokens: { bootstrap: "${NODE_BOOTSTRAP_TOKEN}" }
               retry_after: 7s
+              keep_payloads: 3
               registry: { connection: "${AZURE_STORAGE_CONNECTION}", table: clusternodes }
               materializer:
                 type: template
@@ -48,6 +49,7 @@ public sealed class NodeSettingsBinderTests : IDisposable
 
         Assert.Equal("cluster-a", nodes.Deployment);
         Assert.Equal(TimeSpan.FromSeconds(7), nodes.RetryAfter);
+        Assert.Equal(3, nodes.KeepPayloads);
         Assert.Equal("${NODE_BOOTSTRAP_TOKEN}", nodes.Tokens.Bootstrap!.Raw);
         Assert.Equal(["NODE_BOOTSTRAP_TOKEN"], nodes.Tokens.Bootstrap.EnvironmentVariables);
         Assert.Empty(nodes.Tokens.PerNode);
@@ -81,6 +83,7 @@ public sealed class NodeSettingsBinderTests : IDisposable
 
         Assert.Equal(NodeSettings.DefaultDeployment, nodes.Deployment);
         Assert.Equal(TimeSpan.FromSeconds(5), nodes.RetryAfter);
+        Assert.Equal(10, nodes.KeepPayloads);
         Assert.Null(nodes.Registry);
         Assert.Null(nodes.Tokens.Bootstrap);
         Assert.Equal(["node-1", "node-2"], nodes.Tokens.PerNode.Keys.Order());
@@ -142,11 +145,22 @@ public sealed class NodeSettingsBinderTests : IDisposable
     }
 
     [Fact]
+    public void Keep_payloads_below_one_is_refused_at_its_position()
+    {
+        Assert.Equal(["2:18: 'keep_payloads' in 'nodes' must be at least 1 (the payload being served is always kept)"], Fails("""
+            nodes:
+              keep_payloads: 0
+              tokens: { bootstrap: x }
+              materializer: { type: precomputed, source: { folder: nodes } }
+            """));
+    }
+
+    [Fact]
     public void Bad_materializer_settings_are_each_reported()
     {
         Assert.Equal(
         [
-            "2:3: unknown key 'retry' in 'nodes' (allowed: deployment, tokens, retry_after, registry, materializer)",
+            "2:3: unknown key 'retry' in 'nodes' (allowed: deployment, tokens, retry_after, registry, materializer, keep_payloads)",
             "3:15: 'deployment' in 'nodes' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit",
             "5:25: 'type' in 'materializer' of 'nodes' must be one of precomputed, template; found 'magic'",
         ], Fails("""

@@ -218,6 +218,114 @@ public sealed class MaterializerTests : IDisposable
     }
 
     [Fact]
+    public async Task Persisting_a_new_payload_deletes_all_but_the_newest_keep_of_its_deployment()
+    {
+        var state = new InMemoryStateStore();
+        var clock = new Releases.ManualClock(T0);
+        var inner = new CountingMaterializer(snapshot => Ready(snapshot));
+        var persisted = new PersistedMaterializer(inner, state, "prod", keep: 3, clock);
+        await new PersistedMaterializer(inner, state, "other", keep: 1, clock).MaterializeAsync(Snapshot(N1));
+        var snapshots = Enumerable.Range(1, 6).Select(i => Snapshot(Node("node-1", $"10.0.0.{i}"))).ToList();
+        var keyOf = new Dictionary<int, string>();
+
+        for (var i = 0; i < snapshots.Count; i++)
+        {
+            clock.Now = T0.AddMinutes(i + 1);
+            var before = await state.ListAsync("node-artifacts/prod");
+            await persisted.MaterializeAsync(snapshots[i]);
+            var after = await state.ListAsync("node-artifacts/prod");
+            keyOf[i] = Assert.Single(after.Except(before));
+            Assert.Equal(Math.Min(i + 1, 3), after.Count);
+        }
+        Assert.Equal(new[] { keyOf[3], keyOf[4], keyOf[5] }.Order(StringComparer.Ordinal), await state.ListAsync("node-artifacts/prod"));
+        Assert.Single(await state.ListAsync("node-artifacts/other"));
+
+        // Serving a payload that is still kept persists nothing and so deletes nothing; an old snapshot asked again is
+        // materialized and persisted again (deterministic: the same files), and the oldest kept one goes.
+        clock.Now = T0.AddHours(1);
+        await persisted.MaterializeAsync(snapshots[3]);
+        Assert.Equal(7, inner.Runs);
+        await persisted.MaterializeAsync(snapshots[0]);
+        Assert.Equal(8, inner.Runs);
+        Assert.Equal(new[] { keyOf[0], keyOf[4], keyOf[5] }.Order(StringComparer.Ordinal), await state.ListAsync("node-artifacts/prod"));
+    }
+
+    [Fact]
+    public async Task The_payload_just_persisted_is_kept_even_with_a_clock_behind_and_documents_without_a_time_go_first()
+    {
+        var state = new InMemoryStateStore();
+        var clock = new Releases.ManualClock(T0.AddHours(1));
+        var persisted = new PersistedMaterializer(new CountingMaterializer(snapshot => Ready(snapshot)), state, "prod", keep: 2, clock);
+        await persisted.MaterializeAsync(Snapshot(N1));
+        var first = Assert.Single(await state.ListAsync("node-artifacts/prod"));
+        clock.Now = T0.AddHours(2);
+        await persisted.MaterializeAsync(Snapshot(N1, N2));
+        var second = Assert.Single((await state.ListAsync("node-artifacts/prod")).Except([first]));
+        // As written before creation times were recorded.
+        var document = System.Text.Json.Nodes.JsonNode.Parse((await state.ReadAsync(second))!)!.AsObject();
+        Assert.True(document.Remove("created_at"));
+        await state.WriteAsync(second, Encoding.UTF8.GetBytes(document.ToJsonString()));
+
+        clock.Now = T0.AddDays(-1);
+        var third = Assert.IsType<MaterializationReady>(await persisted.MaterializeAsync(Snapshot(N1, N2, N3)));
+
+        Assert.Equal(3, third.NodeFiles.Count);
+        var kept = await state.ListAsync("node-artifacts/prod");
+        Assert.Equal(2, kept.Count);
+        Assert.Contains(first, kept);
+        Assert.DoesNotContain(second, kept);
+    }
+
+    [Fact]
+    public async Task A_clean_up_that_fails_is_logged_and_the_new_payload_is_still_served()
+    {
+        var state = new FailingListStore();
+        var log = new WarningLog();
+        var persisted = new PersistedMaterializer(new CountingMaterializer(snapshot => Ready(snapshot)), state, "prod", keep: 1, logger: log);
+        await persisted.MaterializeAsync(Snapshot(N1));
+        state.FailLists = true;
+
+        var ready = Assert.IsType<MaterializationReady>(await persisted.MaterializeAsync(Snapshot(N1, N2)));
+
+        Assert.Equal(2, ready.NodeFiles.Count);
+        Assert.Equal(["Could not clean up the persisted node payloads of deployment prod; the next new payload tries again: listing is down"], log.Warnings);
+        state.FailLists = false;
+        Assert.Equal(2, (await state.ListAsync("node-artifacts/prod")).Count);
+    }
+
+    private sealed class FailingListStore : IStateStore
+    {
+        private readonly InMemoryStateStore _inner = new();
+
+        public bool FailLists { get; set; }
+
+        public Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default) => _inner.ReadAsync(key, cancellationToken);
+
+        public Task WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => _inner.WriteAsync(key, data, cancellationToken);
+
+        public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => _inner.TryCreateAsync(key, data, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+            FailLists ? throw new IOException("listing is down") : _inner.ListAsync(prefix, cancellationToken);
+    }
+
+    private sealed class WarningLog : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == Microsoft.Extensions.Logging.LogLevel.Warning) Warnings.Add($"{formatter(state, exception)}: {exception?.Message}");
+        }
+    }
+
+    [Fact]
     public void Snapshot_hash_ignores_times_order_and_whitespace_but_not_metadata()
     {
         var a = Snapshot(N1, N2);

@@ -312,6 +312,110 @@ public sealed class NodeConfigServiceTests : IDisposable
         Assert.False(nodes[0].TryGetProperty("files", out _));
     }
 
+    [Fact]
+    public async Task The_artifact_check_runs_once_per_cached_snapshot_not_on_every_request()
+    {
+        var inner = new CountingMaterializer();
+        var service = Service(materializer: new CachedMaterializer(inner), minNodes: 1);
+        await Register(service, "node-1");
+
+        for (var i = 0; i < 5; i++) Assert.Equal(200, (await Config(service, "node-1")).StatusCode);
+        Assert.Equal(200, (await service.ListAsync($"Bearer {Bootstrap}", null, default)).StatusCode);
+        Assert.Equal((1, 1), (inner.Materialized, inner.FileListsRead));
+
+        await Register(service, "node-2"); // a new snapshot: materialized and checked once more
+        for (var i = 0; i < 3; i++) Assert.Equal(200, (await Config(service, "node-2")).StatusCode);
+        Assert.Equal(200, (await Config(service, "node-1")).StatusCode);
+        Assert.Equal((2, 2), (inner.Materialized, inner.FileListsRead));
+    }
+
+    [Fact]
+    public async Task A_result_marked_checked_is_served_without_a_second_check_which_is_what_the_cache_relies_on()
+    {
+        // White box: only NodeArtifactCheck marks a result, after checking it; a forged mark shows the service skips the check.
+        var forged = new MaterializationReady(new Dictionary<string, IReadOnlyList<NodeArtifact>> { ["node-1"] = [new NodeArtifact("../x", [1])] }, []).MarkChecked();
+        var service = Service(materializer: new FixedMaterializer(forged));
+        await Register(service, "node-1");
+
+        Assert.Equal(200, (await Config(service, "node-1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_result_that_is_not_from_the_cache_is_checked_on_every_request_against_what_it_holds_now()
+    {
+        var files = new List<NodeArtifact> { new("config.yaml", [1]) };
+        var service = Service(materializer: new FixedMaterializer(new MaterializationReady(new Dictionary<string, IReadOnlyList<NodeArtifact>> { ["node-1"] = files }, [])));
+        await Register(service, "node-1");
+        Assert.Equal(200, (await Config(service, "node-1")).StatusCode);
+
+        // The same result object, changed by its materializer after it was checked and served once.
+        files.Add(new NodeArtifact("../x", [2]));
+        var answer = await Config(service, "node-1");
+
+        Assert.Equal((500, "materialization_failed"), (answer.StatusCode, Body(answer).GetProperty("error").GetString()));
+        Assert.StartsWith("materialized path '../x' in the files of node 'node-1' must not contain '..'", Body(answer).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_checked_result_stays_checked_only_while_its_file_lists_are_the_checked_copies()
+    {
+        var files = new List<NodeArtifact> { new("config.yaml", [1]) };
+        var ready = NodeArtifactCheck.Checked(new MaterializationReady(new Dictionary<string, IReadOnlyList<NodeArtifact>> { ["node-1"] = files }, []));
+
+        Assert.True(ready.IsChecked);
+        Assert.Same(ready, NodeArtifactCheck.Checked(ready));
+        Assert.True((ready with { Snapshot = "fixed", MissingReasons = new Dictionary<string, string> { ["node-2"] = "late" } }).IsChecked);
+        files.Add(new NodeArtifact("../x", [2]));
+        Assert.Equal(["config.yaml"], ready.NodeFiles["node-1"].Select(f => f.Path)); // a copy: the materializer's list is not served
+        var changed = ready with { SharedFiles = [new NodeArtifact("/etc/passwd", [3])] };
+        Assert.False(changed.IsChecked);
+        Assert.Throws<Errors.VarTrackException>(() => NodeArtifactCheck.Checked(changed));
+    }
+
+    /// <summary>Ready for every registered node; counts its runs and how often anything read its node file lists (what the check does).</summary>
+    private sealed class CountingMaterializer : IMaterializer
+    {
+        private int _materialized;
+        private int _read;
+
+        public int Materialized => _materialized;
+
+        public int FileListsRead => _read;
+
+        public Task<string> VersionAsync(CancellationToken cancellationToken = default) => Task.FromResult("counting");
+
+        public Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _materialized);
+            var files = snapshot.Nodes.ToDictionary(n => n.Identifier, n => (IReadOnlyList<NodeArtifact>)[new NodeArtifact("config.yaml", Encoding.UTF8.GetBytes(n.Identifier))], StringComparer.Ordinal);
+            return Task.FromResult<Materialization>(new MaterializationReady(new ReadCounting(files, () => Interlocked.Increment(ref _read)), [new NodeArtifact("shared/a", [1])]));
+        }
+    }
+
+    /// <summary>A dictionary that reports every enumeration of its entries.</summary>
+    private sealed class ReadCounting(IReadOnlyDictionary<string, IReadOnlyList<NodeArtifact>> inner, Action read) : IReadOnlyDictionary<string, IReadOnlyList<NodeArtifact>>
+    {
+        public IReadOnlyList<NodeArtifact> this[string key] => inner[key];
+
+        public IEnumerable<string> Keys => inner.Keys;
+
+        public IEnumerable<IReadOnlyList<NodeArtifact>> Values => inner.Values;
+
+        public int Count => inner.Count;
+
+        public bool ContainsKey(string key) => inner.ContainsKey(key);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out IReadOnlyList<NodeArtifact> value) => inner.TryGetValue(key, out value);
+
+        public IEnumerator<KeyValuePair<string, IReadOnlyList<NodeArtifact>>> GetEnumerator()
+        {
+            read();
+            return inner.GetEnumerator();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
     private sealed class FixedMaterializer(Materialization? result) : IMaterializer
     {
         public Task<string> VersionAsync(CancellationToken cancellationToken = default) => Task.FromResult("fixed");
