@@ -45,13 +45,14 @@ public sealed class NodeBootstrapTests : IDisposable
 
     private static readonly string[] Routes = ["--route", "/config.yaml=/etc/app/config.yaml", "--route", "shared/*=/etc/app/shared/"];
 
-    private static async Task<(int Code, string Out, string Err)> FetchAsync(NodeServer server, string node, string root, string token = NodeServer.BootstrapToken, string port = "2380", string? address = null)
+    private static async Task<(int Code, string Out, string Err)> FetchAsync(NodeServer server, string node, string root, string token = NodeServer.BootstrapToken, string port = "2380", string? address = null, StringWriter? watched = null)
     {
-        var output = new StringWriter();
+        var output = watched ?? new StringWriter();
         var error = new StringWriter();
         string[] args = ["node", "fetch", "--server", server.Url, "--id", node, "--token", token, "--root", root, "--address", address ?? $"{node}.cluster.local",
             "--metadata", $$"""{"port": {{port}}}""", "--timeout", "60s", .. Routes];
-        var code = await VtApp.RunAsync(args, output, error, root);
+        // A watched output is read by the test while the fetch runs: writes go through a lock on it.
+        var code = await VtApp.RunAsync(args, watched is null ? output : new LockedWriter(watched), error, root);
         Assert.DoesNotContain(token, output.ToString() + error, StringComparison.Ordinal);
         return (code, output.ToString(), error.ToString());
     }
@@ -100,15 +101,18 @@ public sealed class NodeBootstrapTests : IDisposable
         var rootA = Root("node-a");
         var rootB = Root("node-b");
 
-        var first = FetchAsync(server, "node-a", rootA, port: "2380");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await ListAsync(server)).GetProperty("nodes").GetArrayLength() == 0)
+        var watched = new StringWriter();
+        var first = FetchAsync(server, "node-a", rootA, port: "2380", watched: watched);
+        // Until node-a has had its first 425 (a fixed delay is not enough on a loaded machine: node-b could register
+        // before node-a's first poll, and node-a would never wait).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!LockedWriter.Read(watched).Contains("waiting: not ready", StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < deadline, "node-a never registered");
+            Assert.True(DateTime.UtcNow < deadline, "node-a was never told to wait: " + LockedWriter.Read(watched));
+            Assert.False(first.IsCompleted, "node-a must wait for node-b");
             await Task.Delay(100);
         }
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // at least one 425 for node-a
-        Assert.False(first.IsCompleted, "node-a must wait for node-b");
+        Assert.Equal(1, (await ListAsync(server)).GetProperty("nodes").GetArrayLength());
         var second = await FetchAsync(server, "node-b", rootB, port: "2381");
         var (code, output, error) = await first;
 

@@ -75,7 +75,7 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
         await server.Redis.HashDeleteAsync(RunningServer.RedisKey(repo), "feature");
 
         var healed = await WaitForAsync(async () => (await server.RedisValuesAsync(repo)) is var v && v.GetValueOrDefault("database.host") == "db.prod" && v.ContainsKey("feature"));
-        Assert.True(healed, "the watcher did not restore the hand-edited Redis hash within 15 s");
+        Assert.True(healed, "the watcher did not restore the hand-edited Redis hash within 60 s");
         // The values come back before the heal is recorded in the drift report (the last step of the heal): wait for it.
         JsonElement redis = default;
         var recorded = await WaitForAsync(async () =>
@@ -92,8 +92,13 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
         // A legitimate sync right after is never drift: the next check finds the destination in sync.
         var (b2, a2) = repo.CommitAndPush(Files(App, AppYaml("db.next")));
         await server.SyncAsync(new GitHubPush(repo.Name, repo.CloneUrl, b2, a2) { Modified = [App] });
-        await Task.Delay(1500);
-        var report = await server.Services.GetRequiredService<DriftReportStore>().LoadAsync("cache", RunningServer.RedisKey(repo), "app", App);
+        // Wait for a check after that sync (its report names the new commit) rather than a fixed time: on a loaded
+        // machine the 300 ms drift tick may not have come round within any guessed delay.
+        var reports = server.Services.GetRequiredService<DriftReportStore>();
+        DriftReport? report = null;
+        var checkedAfter = await WaitForAsync(async () =>
+            (report = await reports.LoadAsync("cache", RunningServer.RedisKey(repo), "app", App)) is { } r && r.Commit == a2);
+        Assert.True(checkedAfter, $"no drift check of commit {a2} within 60 s (last report: {report?.Commit})");
         Assert.NotNull(report);
         Assert.Equal(a2, report.Commit);
         Assert.Empty(report.Keys);
@@ -303,7 +308,7 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
 
     private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return true;

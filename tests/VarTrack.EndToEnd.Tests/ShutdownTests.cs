@@ -17,7 +17,18 @@ public sealed class ShutdownTests
         var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var accepted = new List<TcpClient>();
-        _ = Task.Run(async () => { while (true) accepted.Add(await silent.AcceptTcpClientAsync()); });
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var client = await silent.AcceptTcpClientAsync();
+                lock (accepted) accepted.Add(client);
+            }
+        });
+        int Accepted()
+        {
+            lock (accepted) return accepted.Count;
+        }
         var folder = Path.Combine(Path.GetTempPath(), "vt-e2e-stop-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         try
@@ -54,6 +65,10 @@ public sealed class ShutdownTests
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while ((await records.GetAsync(id))?.State != SyncState.Running && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.Equal(SyncState.Running, (await records.GetAsync(id))!.State);
+            // Running is recorded before the commit is resolved (a Git fetch); stopping then would end the sync before
+            // it reached the sink, with no file report. Wait until the sink has connected to the silent "Redis".
+            while (Accepted() == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.True(Accepted() > 0, "the sync never connected to the sink");
 
             var stopping = DateTime.UtcNow;
             await app.StopAsync();
@@ -69,7 +84,7 @@ public sealed class ShutdownTests
         finally
         {
             silent.Stop();
-            foreach (var client in accepted.ToList()) client.Dispose();
+            lock (accepted) accepted.ForEach(client => client.Dispose());
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
     }

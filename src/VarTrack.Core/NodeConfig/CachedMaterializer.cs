@@ -19,16 +19,7 @@ public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) :
     public async Task<Materialization> MaterializeAsync(NodeSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         var key = MaterializationKey.Of(await inner.VersionAsync(cancellationToken), snapshot);
-        lock (_lock)
-        {
-            for (var entry = _ready.First; entry is not null; entry = entry.Next)
-                if (entry.Value.Key == key)
-                {
-                    _ready.Remove(entry);
-                    _ready.AddFirst(entry);
-                    return entry.Value.Ready;
-                }
-        }
+        if (Ready(key) is { } ready) return ready;
         // Not bound to one caller's token: other callers may be waiting for the same work. Lazy, so the work starts
         // only after it is in the map, and its removal can never precede its insertion.
         Lazy<Task<Materialization>>? mine = null;
@@ -41,6 +32,9 @@ public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) :
         await Task.Yield();
         try
         {
+            // A caller may have missed the ready list just before another run stored this key and reached the map
+            // just after that run left it: the result is ready now (stored before the run left the map).
+            if (Ready(key) is { } cached) return cached;
             var result = await inner.MaterializeAsync(snapshot, CancellationToken.None);
             if (result is MaterializationReady made)
             {
@@ -60,5 +54,21 @@ public sealed class CachedMaterializer(IMaterializer inner, int capacity = 16) :
         {
             _running.TryRemove(KeyValuePair.Create(key, self));
         }
+    }
+
+    /// <summary>The ready result for a key, moved to the front (most recently used); null when not cached.</summary>
+    private MaterializationReady? Ready(string key)
+    {
+        lock (_lock)
+        {
+            for (var entry = _ready.First; entry is not null; entry = entry.Next)
+                if (entry.Value.Key == key)
+                {
+                    _ready.Remove(entry);
+                    _ready.AddFirst(entry);
+                    return entry.Value.Ready;
+                }
+        }
+        return null;
     }
 }

@@ -56,10 +56,27 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     {
         lock (_gate)
         {
-            // The cycle's timer and its activities' deadline fire at the same instant; whichever wins, one message.
-            _errors.Add(failure.TimedOut ? AbandonedMessage() : failure.Message);
-            return Snapshot(failure.TimedOut ? CycleOutcome.Abandoned : failure.Fatal ? CycleOutcome.Fatal : CycleOutcome.Failed);
+            if (failure.TimedOut) return AbandonLocked();
+            _errors.Add(failure.Message);
+            return Snapshot(failure.Fatal ? CycleOutcome.Fatal : CycleOutcome.Failed);
         }
+    }
+
+    /// <summary>
+    /// Ends the cycle as abandoned because it ran out of time. The cycle's timer and its activities' deadline fire
+    /// at the same instant, so in process both the timer branch and the work (an activity reporting
+    /// <see cref="StepFailure.TimedOut"/>) get here, in either order or together: the message is added once.
+    /// </summary>
+    public OwnerCycle Abandon()
+    {
+        lock (_gate) return AbandonLocked();
+    }
+
+    private OwnerCycle AbandonLocked()
+    {
+        var message = AbandonedMessage();
+        if (!_errors.Contains(message)) _errors.Add(message);
+        return Snapshot(CycleOutcome.Abandoned);
     }
 
     /// <summary>

@@ -173,8 +173,7 @@ public static class ReplicationWorkflow
         }
         progress.Abandoned = true;
         if (progress.Publishing) return (await work) with { Finished = steps.UtcNow };
-        progress.Error(progress.AbandonedMessage());
-        return progress.End(CycleOutcome.Abandoned) with { Finished = steps.UtcNow };
+        return progress.Abandon() with { Finished = steps.UtcNow };
     }
 
     /// <summary>The host stopping surfaces as cancellation; anything else thrown is an activity that failed outright.</summary>

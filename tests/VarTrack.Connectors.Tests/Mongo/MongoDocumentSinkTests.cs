@@ -336,7 +336,8 @@ public sealed class MongoDocumentSinkTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_stops_answering_times_out_with_a_clear_error()
     {
-        var sink = await _sinks.CreateAsync(_server.ConnectionString() + "&socketTimeoutMS=500", Collection, "document");
+        // Long enough for the first read to be answered on a loaded machine; the stalled write is never answered.
+        var sink = await _sinks.CreateAsync(_server.ConnectionString() + "&socketTimeoutMS=3000", Collection, "document");
         var destination = NewDestination();
         await sink.ReadAsync(DirectChanges.Target(destination));
         _server.StallNextWrites(1);

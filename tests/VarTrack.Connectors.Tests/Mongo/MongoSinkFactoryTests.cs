@@ -16,7 +16,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _sinks.DisposeAsync();
 
-    private static Task<ISink> CreateAsync(Dictionary<string, string> values) => new MongoSinkFactory(MongoTestSinks.Timeout).CreateAsync(MongoTestSinks.Settings(values));
+    private static Task<ISink> CreateAsync(Dictionary<string, string> values) => new MongoSinkFactory(MongoTestSinks.ServerDownTimeout).CreateAsync(MongoTestSinks.Settings(values));
 
     private static Dictionary<string, string> Valid(string? mode = null)
     {
@@ -72,7 +72,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
     public async Task A_server_that_is_down_is_a_clear_error_naming_the_destination_without_the_password(string mode)
     {
         var port = TestServices.UnusedPort();
-        var sink = await _sinks.CreateAsync($"mongodb://admin:{Password}@127.0.0.1:{port}/", "settings", mode);
+        var sink = await _sinks.CreateAsync($"mongodb://admin:{Password}@127.0.0.1:{port}/", "settings", mode, timeout: MongoTestSinks.ServerDownTimeout);
         var destination = $"production/{Guid.NewGuid():N}";
 
         var read = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));
@@ -88,7 +88,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
     public async Task The_executor_reports_a_server_that_is_down_with_sink_and_destination()
     {
         var connection = $"mongodb://admin:{Password}@127.0.0.1:{TestServices.UnusedPort()}/";
-        var sink = await _sinks.CreateAsync(connection, "settings", "document");
+        var sink = await _sinks.CreateAsync(connection, "settings", "document", timeout: MongoTestSinks.ServerDownTimeout);
         var harness = new SinkTestHarness(sink, "mongodb");
         var destination = $"production/{Guid.NewGuid():N}";
 
@@ -104,7 +104,7 @@ public sealed class MongoSinkFactoryTests : IAsyncLifetime
     [Fact]
     public async Task A_timeout_in_the_connection_string_wins_over_the_default()
     {
-        var sink = await _sinks.CreateAsync($"mongodb://127.0.0.1:{TestServices.UnusedPort()}/?serverSelectionTimeoutMS=300", "settings", "document");
+        var sink = await _sinks.CreateAsync($"mongodb://127.0.0.1:{TestServices.UnusedPort()}/?serverSelectionTimeoutMS=300", "settings", "document", timeout: MongoTestSinks.ServerDownTimeout);
         var destination = $"production/{Guid.NewGuid():N}";
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() => sink.ReadAsync(DirectChanges.Target(destination)));

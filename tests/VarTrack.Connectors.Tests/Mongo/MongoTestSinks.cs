@@ -12,15 +12,21 @@ public sealed class MongoTestSinks : IAsyncDisposable
 
     private readonly List<ISink> _sinks = [];
 
-    /// <summary>Short, so "server down" tests finish quickly.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    /// <summary>Short, so "server down" tests finish quickly; only for servers that are down.</summary>
+    public static readonly TimeSpan ServerDownTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// For servers that are up: server selection needs the driver's monitor to connect and hear back from the
+    /// in-process fake server, which on a loaded machine can take longer than the 2 s the "down" tests use.
+    /// </summary>
+    public static readonly TimeSpan ServerUpTimeout = TimeSpan.FromSeconds(30);
 
     public static SinkSettings Settings(IReadOnlyDictionary<string, string> values, string name = "mongo") =>
         SinkSettings.FromText(new SinkDefinition(name, "mongodb", TemplateString.Parse("{file}"), new Dictionary<string, SettingValue>()), values);
 
-    public async Task<ISink> CreateAsync(string connection, string collection, string mode, string database = Database)
+    public async Task<ISink> CreateAsync(string connection, string collection, string mode, string database = Database, TimeSpan? timeout = null)
     {
-        var sink = await new MongoSinkFactory(Timeout).CreateAsync(Settings(new Dictionary<string, string>
+        var sink = await new MongoSinkFactory(timeout ?? ServerUpTimeout).CreateAsync(Settings(new Dictionary<string, string>
         {
             ["connection"] = connection,
             ["database"] = database,

@@ -124,8 +124,11 @@ public sealed class RedisBatchingTests : IAsyncLifetime
         await using var monitor = await RedisMonitor.StartAsync();
         await sink.ApplyAsync(target, Changes(["b"]), Record(["a", "b"]));
 
-        var all = await monitor.WaitForAsync(c => c.Name == "EXEC");
+        // MONITOR shows every client, also other tests': find this sink's connection first, then wait for its EXEC
+        // (any EXEC could be another test's, seen before this sink's commands).
+        var all = await monitor.WaitForAsync(c => c.Words.Count > 1 && c.Words[1] == target.Destination);
         var client = all.First(c => c.Words.Count > 1 && c.Words[1] == target.Destination).Client;
+        all = await monitor.WaitForAsync(c => c.Client == client && c.Name == "EXEC");
         var mine = all.Where(c => c.Client == client && c.Name is not ("PING" or "ECHO" or "SELECT")).ToList();
         Assert.Equal(["GET", "WATCH", "GET", "MULTI", "SET", "HSET", "EXEC"], mine.Select(c => c.Name));
         Assert.Equal("""{"a":"value of a","b":"value of b"}""", mine[4].Words[2]);

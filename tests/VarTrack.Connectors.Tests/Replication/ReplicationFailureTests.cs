@@ -203,7 +203,9 @@ public sealed class ReplicationFailureTests
         await rig.RunAsync(new ReplicationCycleRequest("origin-first") { OriginOnly = true });
         rig.Origin.InjectDelay("secret/data/stage/app2", TimeSpan.FromSeconds(30));
 
-        var result = await rig.RunAsync(new ReplicationCycleRequest("slow-copy") { Timeout = TimeSpan.FromSeconds(1) });
+        // The timeout applies to the origin's cycle too, which must end unchanged first: 5 s, not 1 s, so a loaded
+        // machine cannot abandon the origin as well; the copy waits far longer than that.
+        var result = await rig.RunAsync(new ReplicationCycleRequest("slow-copy") { Timeout = TimeSpan.FromSeconds(5) });
 
         Assert.Equal(CycleOutcome.Unchanged, result.Origin.Outcome);
         Assert.Equal(CycleOutcome.Abandoned, Assert.Single(result.Destinations).Outcome);

@@ -49,8 +49,9 @@ public sealed class FakeVarTrackServer : IDisposable
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var request = new Request(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.Headers["Authorization"], body);
-        Requests.Enqueue(request);
         var (status, text, type) = Answer(request);
+        // Recorded once its answer is decided, so a test that sees a request can change what later ones get.
+        Requests.Enqueue(request);
         var bytes = Encoding.UTF8.GetBytes(text);
         context.Response.StatusCode = status;
         context.Response.ContentType = type;

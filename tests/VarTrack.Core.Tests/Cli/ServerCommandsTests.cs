@@ -362,8 +362,15 @@ public sealed class ServerCommandsTests : IDisposable
         var (root, _) = await GitRepositoryAsync();
         _server.AcceptedId = Id;
         var run = VtIn(root, "sync", "configs/app.yaml", "--server", _server.Url, "--repository", "acme/config", "--token", Token, "--wait");
-        // The first poll finds nothing (404); the record appears while the CLI waits.
-        await Task.Delay(300);
+        // The first poll finds nothing (404); the record appears while the CLI waits. Waiting for that poll rather
+        // than a fixed time: on a loaded machine the CLI may not have polled yet after any guessed delay.
+        var deadline = Stopwatch.StartNew();
+        while (!_server.Requests.Any(r => r is { Method: "GET" } && r.PathAndQuery == $"/api/syncs/{Id}"))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the CLI never polled the sync");
+            Assert.False(run.IsCompleted, "the CLI ended before polling the sync");
+            await Task.Delay(20);
+        }
         _server.SetSync(Id, Failed());
         var (code, output, error) = await run;
         Assert.Equal(1, code);

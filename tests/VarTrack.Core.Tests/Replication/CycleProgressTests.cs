@@ -58,4 +58,27 @@ public sealed class CycleProgressTests
             Assert.All(ends, end => Assert.Equal(CycleOutcome.Stopped, end.Outcome));
         }
     }
+
+    [Fact]
+    public async Task Running_out_of_time_seen_by_both_the_work_and_the_timer_reports_one_message()
+    {
+        // The cycle's timer and its activities' deadline fire at the same instant: the work ends the cycle through a
+        // timed-out activity while the timer branch abandons it, in either order or together (the timer branch used
+        // to add its message unconditionally, so the abandoned cycle could report it twice).
+        const string abandoned = "origin-primary: the cycle did not finish within 1 s; abandoned, nothing was published (the last good sync info stands)";
+        for (var round = 0; round < 200; round++)
+        {
+            var progress = new CycleProgress("origin-primary", "c1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(1));
+            progress.Error("origin-primary: 1 path skipped");
+            using var go = new ManualResetEventSlim();
+            var work = Task.Run(() => { go.Wait(); return progress.Fail(new StepFailure("metadata read timed out", TimedOut: true)); });
+            var timer = Task.Run(() => { go.Wait(); return progress.Abandon(); });
+            go.Set();
+            var ends = await Task.WhenAll(work, timer);
+
+            Assert.All(ends, end => Assert.Equal(CycleOutcome.Abandoned, end.Outcome));
+            Assert.All(ends, end => Assert.Equal(1, end.Errors.Count(e => e == abandoned)));
+            Assert.Equal(["origin-primary: 1 path skipped", abandoned], progress.End(CycleOutcome.Abandoned).Errors);
+        }
+    }
 }
