@@ -20,6 +20,8 @@ internal static class RenderCommand
                 results.Add(await context.TransformAsync(full, relative, rule, parse.GetValue(options.Environment), parse.GetValue(options.Ref), resolve, ct));
             if (!resolve && results.Any(r => r.UnresolvedSecretKeys.Count > 0))
                 await context.Error.WriteLineAsync("note: secret references are shown unresolved (no vault configured)");
+            if (results.Any(r => r.Sensitive))
+                await context.Error.WriteLineAsync("note: values of encrypted files are masked (set 'mask: false' in the rule's decrypt section to show them)");
             Write(context, results);
             return ExitCodes.Ok;
         }));

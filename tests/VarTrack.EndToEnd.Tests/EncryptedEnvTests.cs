@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using VarTrack.Core.Releases.Age;
@@ -9,6 +10,8 @@ namespace VarTrack.EndToEnd.Tests;
 /// Push an age-encrypted environment file, config lands: a real push to the Git HTTP server, a signed webhook to the
 /// real server, the file decrypted by the rule's identity and its flat keys read back from Redis. A key the file was
 /// not encrypted for fails the file, writes nothing, and leaves no plaintext in the sync record or the state folder.
+/// The values of an encrypted file are secrets: the sync record, the status and drift reports and the server's logs
+/// show them as <c>***</c> while Redis holds the real values.
 /// </summary>
 public sealed class EncryptedEnvTests(EncryptedEnvServer server) : IClassFixture<EncryptedEnvServer>
 {
@@ -38,6 +41,58 @@ public sealed class EncryptedEnvTests(EncryptedEnvServer server) : IClassFixture
             ["feature"] = "on",
             ["cache.ttl"] = "30s",
         }, await server.RedisValuesAsync(repo));
+        // Redis holds the values; what the server serves and logs shows them masked, like @secret(...) values.
+        var served = await server.Http.GetStringAsync($"/api/syncs/{record.Id}");
+        Assert.Contains("\"key\":\"db.password\",\"kind\":\"add\",\"after\":\"***\"", served);
+        Assert.Contains(record.Id, server.Logs.Text);
+        foreach (var text in new[] { served, server.Logs.Text })
+        {
+            Assert.DoesNotContain(Marker, text);
+            Assert.DoesNotContain("prod-db", text);
+        }
+    }
+
+    [Fact]
+    public async Task A_hand_edit_of_an_encrypted_files_values_is_reported_masked_and_healed()
+    {
+        var repo = new PushedRepository();
+        var stolen = "stolen-" + Guid.NewGuid().ToString("N");
+        repo.WriteBytes("envs/Prod/app.yaml", Encrypt(AppYaml, server.Prod));
+        var (before, after) = repo.CommitAndPush(new Dictionary<string, string?>());
+        Assert.Equal(SyncState.Succeeded, (await server.SyncAsync(new GitHubPush(repo.Name, repo.CloneUrl, before, after) { Added = ["envs/Prod/app.yaml"] })).State);
+
+        await server.Redis.HashSetAsync(RunningServer.RedisKey(repo), "db.password", stolen);
+
+        // Healed (the value is back) and then recorded in the drift report (the heal's last step): wait for both.
+        JsonElement drift = default;
+        var healed = await WaitForAsync(async () =>
+        {
+            if ((await server.RedisValuesAsync(repo)).GetValueOrDefault("db.password") != Marker) return false;
+            var status = await server.Http.GetFromJsonAsync<JsonElement>("/api/status");
+            var destination = status.GetProperty("destinations").EnumerateArray().Single(d => d.GetProperty("destination").GetString() == RunningServer.RedisKey(repo));
+            return destination.TryGetProperty("drift", out drift) && drift.TryGetProperty("healed_at", out _);
+        });
+        Assert.True(healed, $"the hand edit was not healed and recorded within 60 s: {drift}");
+        var key = Assert.Single(drift.GetProperty("keys").EnumerateArray());
+        Assert.Equal(("db.password", "***", "***"), (key.GetProperty("key").GetString(), key.GetProperty("before").GetString(), key.GetProperty("after").GetString()));
+        var heal = await server.Http.GetStringAsync($"/api/syncs/{drift.GetProperty("heal_sync_id").GetString()}");
+        var status = await server.Http.GetStringAsync("/api/status");
+        foreach (var text in new[] { status, heal, server.Logs.Text })
+        {
+            Assert.DoesNotContain(Marker, text);
+            Assert.DoesNotContain(stolen, text);
+        }
+    }
+
+    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return true;
+            await Task.Delay(200);
+        }
+        return false;
     }
 
     [Fact]

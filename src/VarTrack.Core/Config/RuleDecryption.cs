@@ -5,4 +5,11 @@ namespace VarTrack.Core.Config;
 /// recognised by their content, so the same rule reads plaintext and encrypted files). Identities stay settings
 /// (a file path, <c>${ENV}</c> or <c>@secret(...)</c>) until a file needs them.
 /// </summary>
-public sealed record RuleDecryption(IReadOnlyList<SettingValue> AgeIdentities);
+public sealed record RuleDecryption(IReadOnlyList<SettingValue> AgeIdentities)
+{
+    /// <summary>
+    /// Values of an encrypted file are held as secrets (shown <c>***</c>, listed in provenance secret_keys); <c>mask: false</c>
+    /// shows them like any file's, for files encrypted for another reason than their values.
+    /// </summary>
+    public bool Mask { get; init; } = true;
+}

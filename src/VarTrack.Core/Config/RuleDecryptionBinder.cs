@@ -7,7 +7,7 @@ namespace VarTrack.Core.Config;
 internal static class RuleDecryptionBinder
 {
     public const string Key = "decrypt";
-    private static readonly string[] Keys = ["age_identities"];
+    private static readonly string[] Keys = ["age_identities", "mask"];
 
     public static RuleDecryption? Bind(ConfigBinder b, ConfigMap rule, string ruleWhat, string baseDirectory)
     {
@@ -18,6 +18,6 @@ internal static class RuleDecryptionBinder
         // An empty section would silently read nothing; bad values were reported by BindList already.
         if (!map.TryGetEntry("age_identities", out var entry) || entry.Value is ConfigScalar { IsNull: true } or ConfigList { Items.Count: 0 })
             b.Add(map.Position, $"{what} needs 'age_identities': an age identity file path, ${{ENV_VAR}} or @secret(...) with the key");
-        return new RuleDecryption(identities);
+        return new RuleDecryption(identities) { Mask = b.Bool(map, "mask", what) ?? true };
     }
 }

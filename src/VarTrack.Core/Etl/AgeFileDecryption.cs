@@ -18,6 +18,9 @@ public sealed class AgeFileDecryption(IMetaCipher cipher, SettingResolver resolv
     /// <summary>The conventional suffix of age files: <c>app.yaml.age</c> is YAML inside.</summary>
     public const string Suffix = ".age";
 
+    /// <summary>Whether the content is an age file (what <see cref="PlaintextAsync"/> would decrypt).</summary>
+    public bool IsEncrypted(ReadOnlySpan<byte> content) => cipher.IsEncrypted(content);
+
     /// <summary>The bytes to parse: the content itself for plaintext, else the decrypted content.</summary>
     public async Task<ReadOnlyMemory<byte>> PlaintextAsync(string file, ReadOnlyMemory<byte> content, RuleDefinition rule, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ namespace VarTrack.Core.Etl;
 
 /// <summary>
 /// The ETL steps in order, each a small pure function: parse -> root key -> environment -> environment slice ->
-/// schema -> flatten -> variables_map -> (at write time) secrets. Schemas are loaded once and cached.
+/// schema -> flatten -> variables_map -> (at write time) secrets. Schemas are loaded once and cached. Every value of an
+/// age-encrypted file is held as a secret from here on (<see cref="SensitiveValues"/>), unless its rule says mask: false.
 /// </summary>
 public sealed class ConfigPipeline
 {
@@ -38,6 +39,7 @@ public sealed class ConfigPipeline
 
         // Encrypted files are opened here, before parsing, so parse errors still name the file with plaintext positions.
         var content = await _decryption.PlaintextAsync(request.File, request.Content, rule, cancellationToken);
+        var sensitive = rule.Decryption is { Mask: true } && _decryption.IsEncrypted(request.Content.Span);
         var document = _reader.Read(request.File, content, rule.Format ?? AgeFileDecryption.FormatOf(request.File));
         var selected = RootKeySelector.Select(document, request.File, rule.RootKey, rule.RootKeyRequired);
         var sliced = EnvironmentSlicer.Slice(selected, environment, rule.Environments, request.File);
@@ -57,7 +59,13 @@ public sealed class ConfigPipeline
             Repository = request.Repository,
         };
         var mapped = VariableMapper.Apply(flat, rule.Variables, values, request.File, rule.Name);
-        return new RenderedFile(request.File, rule.Name, environment, mapped) { UnresolvedSecretKeys = SecretResolver.KeysWithReferences(mapped) };
+        // Marked here, before any rendering, plan or write sees the map: there is no later place that must remember to.
+        if (sensitive) mapped = SensitiveValues.Mark(mapped);
+        return new RenderedFile(request.File, rule.Name, environment, mapped)
+        {
+            UnresolvedSecretKeys = SecretResolver.KeysWithReferences(mapped),
+            Sensitive = sensitive,
+        };
     }
 
     /// <summary>Every step including secrets: the map sinks write. Fails (writing nothing) if any reference cannot be resolved.</summary>

@@ -41,6 +41,7 @@ public sealed class StoredJobSource(VarTrackConfig config, ConfigPipeline pipeli
         var rule = config.Rules.FirstOrDefault(r => r.Name == file.Rule)
                    ?? throw new VarTrackException(new Problem($"rule '{file.Rule}' is no longer in {VarTrackConfig.FileName}") { File = file.File });
         FlatMap references;
+        var sensitive = false;
         ICommitHistory? history = null;
         if (file.Source == FileSyncSource.Baseline)
         {
@@ -48,6 +49,9 @@ public sealed class StoredJobSource(VarTrackConfig config, ConfigPipeline pipeli
             var baseline = await baselines.LoadAsync(destination.Sink, destination.Destination, file.Rule, file.File, cancellationToken)
                            ?? throw new VarTrackException(new Problem($"no applied baseline for sink '{destination.Sink}' destination '{destination.Destination}'") { File = file.File, Rule = file.Rule });
             references = new FlatMap(baseline.Values.Select(v => new KeyValuePair<string, FlatValue>(v.Key, FlatValue.From(v.Value))));
+            // No Git and no age key here: the baseline's own flag is what keeps an encrypted file's values masked.
+            sensitive = baseline.Sensitive;
+            if (sensitive) references = SensitiveValues.Mark(references);
         }
         else if (file.Source == FileSyncSource.Git)
         {
@@ -65,16 +69,18 @@ public sealed class StoredJobSource(VarTrackConfig config, ConfigPipeline pipeli
                     Environment = file.Environment,
                     Repository = file.Repository,
                 };
-                references = (await pipeline.TransformAsync(request, cancellationToken)).Values;
+                var transformed = await pipeline.TransformAsync(request, cancellationToken);
+                (references, sensitive) = (transformed.Values, transformed.Sensitive);
             }
         }
         else throw new InvalidOperationException($"{file.Source} files are loaded by the caller that rendered them");
 
         var resolved = await SecretResolver.ResolveAsync(references, secrets, rule.Separator, file.File, rule.Name, cancellationToken);
-        var rendered = new RenderedFile(file.File, rule.Name, file.Environment, resolved);
+        var rendered = new RenderedFile(file.File, rule.Name, file.Environment, resolved) { Sensitive = sensitive };
         ReservedKeys.Check(rendered);
         var destinations = file.Destinations.Select(d => new SyncDestination(config.Sinks[d.Sink], d.Destination)).ToList();
         var job = new SyncJob(rule, rendered, destinations) { Commit = file.Commit, CommitTime = file.CommitTime };
-        return new LoadedFile(job, references.ToDictionary(v => v.Key, v => v.Value.PlainText, StringComparer.Ordinal), history);
+        // References are unresolved, so the only secrets among them are an encrypted file's values, which the baseline keeps.
+        return new LoadedFile(job, references.ToDictionary(v => v.Key, v => v.Value.Reveal(), StringComparer.Ordinal), history);
     }
 }

@@ -90,6 +90,7 @@ public sealed class SyncActivities(ISyncJobSource jobs, DestinationSync destinat
                 ContentHash = Planning.ContentHash.Compute(loaded.Job.File.Values),
                 SyncId = file.Source == FileSyncSource.Baseline ? null : file.SyncId,
                 Values = loaded.References ?? new Dictionary<string, string?>(),
+                Sensitive = loaded.Job.File.Sensitive,
             }, cancellationToken);
         }
         return true;

@@ -38,6 +38,15 @@ public sealed class RuleDecryptionBinderTests
     }
 
     [Fact]
+    public void Values_are_masked_unless_the_rule_says_mask_false()
+    {
+        Assert.True(Rule("{ age_identities: prod.key }").Decryption!.Mask);
+        Assert.True(Rule("{ age_identities: prod.key, mask: true }").Decryption!.Mask);
+        Assert.False(Rule("{ age_identities: prod.key, mask: false }").Decryption!.Mask);
+        Assert.Equal(["vartrack.yaml:4:48: 'mask' in 'decrypt' of rule 'prod' must be true or false, found 'no'"], Problems("{ age_identities: prod.key, mask: no }"));
+    }
+
+    [Fact]
     public void Bad_settings_are_reported_at_their_line_and_column()
     {
         Assert.Equal(["vartrack.yaml:4:14: 'decrypt' of rule 'prod' needs 'age_identities': an age identity file path, ${ENV_VAR} or @secret(...) with the key",
