@@ -56,7 +56,7 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     {
         lock (_gate)
         {
-            if (failure.TimedOut) return AbandonLocked();
+            if (failure.TimedOut) return EndOnce(AbandonedMessage(), CycleOutcome.Abandoned);
             _errors.Add(failure.Message);
             return Snapshot(failure.Fatal ? CycleOutcome.Fatal : CycleOutcome.Failed);
         }
@@ -69,14 +69,7 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     /// </summary>
     public OwnerCycle Abandon()
     {
-        lock (_gate) return AbandonLocked();
-    }
-
-    private OwnerCycle AbandonLocked()
-    {
-        var message = AbandonedMessage();
-        if (!_errors.Contains(message)) _errors.Add(message);
-        return Snapshot(CycleOutcome.Abandoned);
+        lock (_gate) return EndOnce(AbandonedMessage(), CycleOutcome.Abandoned);
     }
 
     /// <summary>
@@ -85,12 +78,14 @@ internal sealed class CycleProgress(string owner, string cycleId, DateTimeOffset
     /// </summary>
     public OwnerCycle Stop()
     {
-        lock (_gate)
-        {
-            var message = $"{Owner}: stopped because the host is shutting down; nothing was published";
-            if (!_errors.Contains(message)) _errors.Add(message);
-            return Snapshot(CycleOutcome.Stopped);
-        }
+        lock (_gate) return EndOnce($"{Owner}: stopped because the host is shutting down; nothing was published", CycleOutcome.Stopped);
+    }
+
+    /// <summary>Under the gate: the ending's message once, however many branches report the same ending.</summary>
+    private OwnerCycle EndOnce(string message, CycleOutcome outcome)
+    {
+        if (!_errors.Contains(message)) _errors.Add(message);
+        return Snapshot(outcome);
     }
 
     /// <summary>Why a cycle that ran out of time ends abandoned.</summary>
