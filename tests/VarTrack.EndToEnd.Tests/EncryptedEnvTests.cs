@@ -65,7 +65,7 @@ public sealed class EncryptedEnvTests(EncryptedEnvServer server) : IClassFixture
 
         // Healed (the value is back) and then recorded in the drift report (the heal's last step): wait for both.
         JsonElement drift = default;
-        var healed = await WaitForAsync(async () =>
+        var healed = await Eventually.TrueAsync(async () =>
         {
             if ((await server.RedisValuesAsync(repo)).GetValueOrDefault("db.password") != Marker) return false;
             var status = await server.Http.GetFromJsonAsync<JsonElement>("/api/status");
@@ -82,17 +82,6 @@ public sealed class EncryptedEnvTests(EncryptedEnvServer server) : IClassFixture
             Assert.DoesNotContain(Marker, text);
             Assert.DoesNotContain(stolen, text);
         }
-    }
-
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(200);
-        }
-        return false;
     }
 
     [Fact]

@@ -74,11 +74,11 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
         await server.Redis.HashSetAsync(RunningServer.RedisKey(repo), "database.host", "hacked");
         await server.Redis.HashDeleteAsync(RunningServer.RedisKey(repo), "feature");
 
-        var healed = await WaitForAsync(async () => (await server.RedisValuesAsync(repo)) is var v && v.GetValueOrDefault("database.host") == "db.prod" && v.ContainsKey("feature"));
+        var healed = await Eventually.TrueAsync(async () => (await server.RedisValuesAsync(repo)) is var v && v.GetValueOrDefault("database.host") == "db.prod" && v.ContainsKey("feature"));
         Assert.True(healed, "the watcher did not restore the hand-edited Redis hash within 60 s");
         // The values come back before the heal is recorded in the drift report (the last step of the heal): wait for it.
         JsonElement redis = default;
-        var recorded = await WaitForAsync(async () =>
+        var recorded = await Eventually.TrueAsync(async () =>
         {
             var status = await server.Http.GetFromJsonAsync<JsonElement>("/api/status");
             redis = status.GetProperty("destinations").EnumerateArray().Single(d => d.GetProperty("destination").GetString() == RunningServer.RedisKey(repo));
@@ -96,7 +96,7 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
         // machine the 300 ms drift tick may not have come round within any guessed delay.
         var reports = server.Services.GetRequiredService<DriftReportStore>();
         DriftReport? report = null;
-        var checkedAfter = await WaitForAsync(async () =>
+        var checkedAfter = await Eventually.TrueAsync(async () =>
             (report = await reports.LoadAsync("cache", RunningServer.RedisKey(repo), "app", App)) is { } r && r.Commit == a2);
         Assert.True(checkedAfter, $"no drift check of commit {a2} within 60 s (last report: {report?.Commit})");
         Assert.NotNull(report);
@@ -304,16 +304,5 @@ public sealed class PushToSinksTests(RunningServer server) : IClassFixture<Runni
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("ok", health.GetProperty("status").GetString());
-    }
-
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(200);
-        }
-        return false;
     }
 }

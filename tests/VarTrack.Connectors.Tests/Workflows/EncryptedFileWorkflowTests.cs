@@ -57,15 +57,7 @@ public sealed class EncryptedFileWorkflowTests
         var decryption = new AgeFileDecryption(new AgeCipher(),
             new SettingResolver(name => name == "AGE_PROD" && _keyAvailable ? Prod.ExportIdentityFile(DateTimeOffset.UnixEpoch) : null, null));
         var pipeline = new ConfigPipeline(config, decryption: decryption);
-        var sinks = new NamedSinks(new Dictionary<string, ISink> { ["mem"] = _mem, ["other"] = _other });
-        var baselines = new BaselineStore(_state);
-        var jobs = new StoredJobSource(config, pipeline, null, _git, baselines, time);
-        var destinations = new DestinationSync(sinks, time);
-        var table = new ActivityTable();
-        new SyncResolver(config, jobs, _git, _state).AddTo(table);
-        new SyncActivities(jobs, destinations, new SnapshotStore(_state), baselines, time).AddTo(table);
-        new DriftActivities(config, jobs, destinations, baselines, new DriftReportStore(_state), new SyncRecordStore(_state), time).AddTo(table);
-        _steps = new RecordingSteps(new InProcessWorkflowSteps(table, new InProcessDestinationLocks(), time));
+        _steps = WorkflowActivities.Steps(config, pipeline, null, _git, _state, new Dictionary<string, ISink> { ["mem"] = _mem, ["other"] = _other }, time);
     }
 
     /// <summary>Armored, so the in-memory Git (text files) can hold it.</summary>
@@ -169,12 +161,5 @@ public sealed class EncryptedFileWorkflowTests
             ? new KeyChange(key, ChangeKind.Remove, current.Values[key], null, false)
             : new KeyChange(key, ChangeKind.Change, current.Values[key], FlatValue.Text(value), false);
         await sink.ApplyAsync(target, new ChangeSet { Changes = [change], ContentHash = "x", OwnedKeysAfter = current.OwnedKeys, SecretKeys = new HashSet<string>() }, current.Provenance);
-    }
-
-    private sealed class NamedSinks(IReadOnlyDictionary<string, ISink> sinks) : ISinkProvider
-    {
-        public Task<ISink> OpenAsync(SinkDefinition definition, CancellationToken cancellationToken = default) => Task.FromResult(sinks[definition.Name]);
-
-        public IEnumerable<string> SecretsOf(string sinkName) => [];
     }
 }

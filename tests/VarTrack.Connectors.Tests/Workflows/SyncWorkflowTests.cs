@@ -52,15 +52,7 @@ public sealed class SyncWorkflowTests
         var time = TimeProvider.System;
         var secrets = new OneSecret();
         var pipeline = new ConfigPipeline(_config, secrets);
-        var sinks = new NamedSinks(new Dictionary<string, ISink> { ["mem"] = _mem, ["other"] = _other });
-        var baselines = new BaselineStore(_state);
-        var jobs = new StoredJobSource(_config, pipeline, secrets, _git, baselines, time);
-        var destinations = new DestinationSync(sinks, time);
-        var table = new ActivityTable();
-        new SyncResolver(_config, jobs, _git, _state).AddTo(table);
-        new SyncActivities(jobs, destinations, new SnapshotStore(_state), baselines, time).AddTo(table);
-        new DriftActivities(_config, jobs, destinations, baselines, new DriftReportStore(_state), new SyncRecordStore(_state), time).AddTo(table);
-        _steps = new RecordingSteps(new InProcessWorkflowSteps(table, new InProcessDestinationLocks(), time));
+        _steps = WorkflowActivities.Steps(_config, pipeline, secrets, _git, _state, new Dictionary<string, ISink> { ["mem"] = _mem, ["other"] = _other }, time);
     }
 
     private static string AppYaml(string host, string? extra = null) => $"db:\n  host: {host}\n  password: \"@secret(kv/app#password)\"\n{extra}";
@@ -253,12 +245,5 @@ public sealed class SyncWorkflowTests
             path == "kv/app"
                 ? Task.FromResult<IReadOnlyDictionary<string, SecretValue>>(new Dictionary<string, SecretValue> { ["password"] = new(Secret) })
                 : throw new SecretStoreException(path, "not found");
-    }
-
-    private sealed class NamedSinks(IReadOnlyDictionary<string, ISink> sinks) : ISinkProvider
-    {
-        public Task<ISink> OpenAsync(SinkDefinition definition, CancellationToken cancellationToken = default) => Task.FromResult(sinks[definition.Name]);
-
-        public IEnumerable<string> SecretsOf(string sinkName) => [];
     }
 }
