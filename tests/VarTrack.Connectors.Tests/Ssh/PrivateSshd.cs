@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using VarTrack.Connectors.Tests.Sinks;
+
+namespace VarTrack.Connectors.Tests.Ssh;
+
+/// <summary>
+/// An OpenSSH server of the test's own (<c>/usr/sbin/sshd -D</c> on a free loopback port) with the host keys it is
+/// given, for host key types the shared test sshd does not have. Only key exchange is used: nobody can log in.
+/// </summary>
+public sealed class PrivateSshd : IDisposable
+{
+    private readonly Process _process;
+
+    public PrivateSshd(SshKeyFolder folder, params string[] hostKeyFiles)
+    {
+        const string sshd = "/usr/sbin/sshd";
+        Assert.True(File.Exists(sshd), $"{sshd} is missing; install openssh-server (scripts/services.sh start does)");
+        Port = TestServices.UnusedPort();
+        var config = folder.Write($"sshd_config_{Port}", string.Join('\n',
+        [
+            "ListenAddress 127.0.0.1",
+            $"Port {Port}",
+            .. hostKeyFiles.Select(k => $"HostKey {k}"),
+            "PidFile none",
+            "UsePAM no",
+            "StrictModes no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "AuthorizedKeysFile none",
+            "",
+        ]));
+        Directory.CreateDirectory("/run/sshd");
+        var info = new ProcessStartInfo(sshd) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-D", "-e", "-f", config }) info.ArgumentList.Add(argument);
+        _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start sshd");
+        var log = _process.StandardError.ReadToEndAsync();
+        for (var attempt = 0; ; attempt++)
+        {
+            if (_process.HasExited) Assert.Fail($"sshd exited with {_process.ExitCode}: {log.Result}");
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException) when (attempt < 400)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    public int Port { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _process.Dispose();
+    }
+}
