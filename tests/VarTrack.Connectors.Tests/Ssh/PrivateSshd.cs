@@ -10,48 +10,64 @@ namespace VarTrack.Connectors.Tests.Ssh;
 /// </summary>
 public sealed class PrivateSshd : IDisposable
 {
-    private readonly Process _process;
+    private Process _process = null!;
 
     public PrivateSshd(SshKeyFolder folder, params string[] hostKeyFiles)
     {
         const string sshd = "/usr/sbin/sshd";
         Assert.True(File.Exists(sshd), $"{sshd} is missing; install openssh-server (scripts/services.sh start does)");
-        Port = TestServices.UnusedPort();
-        var config = folder.Write($"sshd_config_{Port}", string.Join('\n',
-        [
-            "ListenAddress 127.0.0.1",
-            $"Port {Port}",
-            .. hostKeyFiles.Select(k => $"HostKey {k}"),
-            "PidFile none",
-            "UsePAM no",
-            "StrictModes no",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "AuthorizedKeysFile none",
-            "",
-        ]));
         Directory.CreateDirectory("/run/sshd");
-        var info = new ProcessStartInfo(sshd) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-D", "-e", "-f", config }) info.ArgumentList.Add(argument);
-        _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start sshd");
-        var log = _process.StandardError.ReadToEndAsync();
-        for (var attempt = 0; ; attempt++)
+        // The free port is picked before sshd binds it; if another process took it meanwhile, sshd exits: try another.
+        for (var start = 1; ; start++)
         {
-            if (_process.HasExited) Assert.Fail($"sshd exited with {_process.ExitCode}: {log.Result}");
+            Port = TestServices.UnusedPort();
+            var config = folder.Write($"sshd_config_{Port}", string.Join('\n',
+            [
+                "ListenAddress 127.0.0.1",
+                $"Port {Port}",
+                .. hostKeyFiles.Select(k => $"HostKey {k}"),
+                "PidFile none",
+                "UsePAM no",
+                "StrictModes no",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "AuthorizedKeysFile none",
+                "",
+            ]));
+            var info = new ProcessStartInfo(sshd) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in new[] { "-D", "-e", "-f", config }) info.ArgumentList.Add(argument);
+            _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start sshd");
+            var log = _process.StandardError.ReadToEndAsync();
+            if (Listening()) return;
+            _process.WaitForExit();
+            var exit = _process.ExitCode;
+            _process.Dispose();
+            if (start == 3) Assert.Fail($"sshd exited with {exit}: {log.Result}");
+        }
+    }
+
+    public int Port { get; private set; }
+
+    /// <summary>Waits (bounded generously) until sshd accepts connections; false when it exited instead.</summary>
+    private bool Listening()
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            if (_process.HasExited) return false;
             try
             {
                 using var client = new TcpClient();
                 client.Connect("127.0.0.1", Port);
-                return;
+                return true;
             }
-            catch (SocketException) when (attempt < 400)
+            catch (SocketException)
             {
                 Thread.Sleep(50);
             }
         }
+        Assert.Fail($"sshd did not listen on 127.0.0.1:{Port} within 60 s");
+        return false;
     }
-
-    public int Port { get; }
 
     public void Dispose()
     {
