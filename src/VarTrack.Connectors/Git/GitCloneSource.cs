@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Renci.SshNet;
 using VarTrack.Connectors.Files;
+using VarTrack.Connectors.Ssh;
 using VarTrack.Core.Config;
 using VarTrack.Core.Errors;
 using VarTrack.Core.Git;
@@ -26,6 +28,7 @@ public sealed class GitCloneSource : IGitSource
     private readonly SettingResolver _resolver;
     private readonly ILogger _logger;
     private readonly GitCloneCache _cache;
+    private readonly ConcurrentDictionary<string, byte> _warned = new(StringComparer.Ordinal);
 
     /// <param name="settings">The <c>git:</c> section; its <c>CacheDirectory</c> is ignored in favour of <paramref name="cacheDirectory"/>.</param>
     /// <param name="cacheDirectory">Folder of the clones (created if missing; clones already there are adopted).</param>
@@ -282,21 +285,18 @@ public sealed class GitCloneSource : IGitSource
                     throw new VarTrackException(new Problem($"repository '{remote.Repository}': cannot load 'ssh_key' {keyPath} of {what}: {GitUrl.ScrubText(ex.Message, passphrase)}"));
                 }
             }
-            SshHostKeyPin? pin = null;
-            if (credential?.SshHostKey is { } pinned)
+            SshHostKeyPolicy hostKeys;
+            try
             {
-                try
-                {
-                    pin = SshHostKeyPin.Parse(pinned, remote.Repository);
-                }
-                catch (VarTrackException)
-                {
-                    key?.Dispose();
-                    throw new VarTrackException(new Problem($"repository '{remote.Repository}': 'ssh_host_key' of {what} is not valid: expected the server's public key line ('ssh-ed25519 AAAA...') or its fingerprint ('SHA256:...')"));
-                }
+                hostKeys = HostKeyPolicy(remote, credential, what);
+            }
+            catch
+            {
+                key?.Dispose();
+                throw;
             }
             var connectTimeout = _settings.FetchTimeout < TimeSpan.FromSeconds(30) ? _settings.FetchTimeout : TimeSpan.FromSeconds(30);
-            var context = new SshFetchContext(credential?.Username, key, pin, connectTimeout, deadline);
+            var context = new SshFetchContext(credential?.Username, key, hostKeys, connectTimeout, deadline);
             return new GitConnection(null, null, context, key, passphrase is null ? [] : [passphrase]);
         }
         if (credential?.Token is { } tokenSetting)
@@ -307,6 +307,52 @@ public sealed class GitCloneSource : IGitSource
         if (GitUrl.HttpUserInfo(remote.CloneUrl) is { } written)
             return new GitConnection(written.User, written.Password, null, null, [written.Password]);
         return new GitConnection(null, null, null, null, []);
+    }
+
+    /// <summary>
+    /// <c>ssh_host_key</c> pins one key (or is <c>any</c>: no check, a warning once per host); without it the key must be
+    /// in <c>ssh_known_hosts</c>, else in <c>~/.ssh/known_hosts</c> or <c>/etc/ssh/ssh_known_hosts</c> (read on every connect).
+    /// </summary>
+    private SshHostKeyPolicy HostKeyPolicy(GitRemote remote, GitCredential? credential, string what)
+    {
+        var endpoint = SshEndpointOf(remote.CloneUrl);
+        if (credential?.SshHostKey is { } pinned)
+        {
+            if (string.Equals(pinned.Trim(), SshHostKeyPolicy.AnyKeyValue, StringComparison.OrdinalIgnoreCase))
+            {
+                if (_warned.TryAdd("any " + endpoint, 0))
+                    _logger.LogWarning("SSH host key checking is off for {Endpoint} (repository {Repository}: 'ssh_host_key: any'): any server answering there is trusted with fetching config",
+                        endpoint, remote.Repository);
+                return SshHostKeyPolicy.AnyKey("ssh_host_key");
+            }
+            try
+            {
+                return SshHostKeyPolicy.Pinned(SshHostKeyPin.Parse(pinned, remote.Repository), "ssh_host_key");
+            }
+            catch (VarTrackException)
+            {
+                throw new VarTrackException(new Problem($"repository '{remote.Repository}': 'ssh_host_key' of {what} is not valid: expected the server's public key line ('ssh-ed25519 AAAA...'), its fingerprint ('SHA256:...') or 'any'"));
+            }
+        }
+        var paths = credential?.SshKnownHosts is { } file ? [file] : KnownHosts.DefaultPaths(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        var knownHosts = KnownHosts.Load(paths);
+        foreach (var problem in knownHosts.Problems)
+            if (_warned.TryAdd(problem, 0))
+                _logger.LogWarning("Skipped a malformed known_hosts line: {Problem}", problem);
+        return SshHostKeyPolicy.Checked(knownHosts, "ssh_host_key", paths[0]);
+    }
+
+    private static string SshEndpointOf(string cloneUrl)
+    {
+        try
+        {
+            var endpoint = SshEndpoint.Parse(cloneUrl);
+            return $"{endpoint.Host}:{endpoint.Port}";
+        }
+        catch (FormatException)
+        {
+            return GitUrl.Scrub(cloneUrl);
+        }
     }
 
     private static string CommitName(GitRemote remote, string commit)

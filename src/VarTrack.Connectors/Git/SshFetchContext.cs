@@ -1,10 +1,10 @@
 using Renci.SshNet;
-using VarTrack.Connectors.Files;
+using VarTrack.Connectors.Ssh;
 
 namespace VarTrack.Connectors.Git;
 
 /// <summary>
-/// What one fetch over SSH needs (key, pinned host key, deadline). libgit2 creates the subtransport itself and calls it
+/// What one fetch over SSH needs (key, which host keys to accept, deadline). libgit2 creates the subtransport itself and calls it
 /// synchronously on the fetching thread, so the fetch publishes its context in a thread-static slot for the duration.
 /// The transport writes the reason of a failure here in plain words, so the caller need not parse libgit2 messages.
 /// </summary>
@@ -13,11 +13,11 @@ internal sealed class SshFetchContext
     [ThreadStatic]
     private static SshFetchContext? t_current;
 
-    public SshFetchContext(string? defaultUser, PrivateKeyFile? key, SshHostKeyPin? hostKey, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    public SshFetchContext(string? defaultUser, PrivateKeyFile? key, SshHostKeyPolicy hostKeys, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         DefaultUser = defaultUser;
         Key = key;
-        HostKey = hostKey;
+        HostKeys = hostKeys;
         ConnectTimeout = connectTimeout;
         CancellationToken = cancellationToken;
     }
@@ -28,7 +28,7 @@ internal sealed class SshFetchContext
 
     public PrivateKeyFile? Key { get; }
 
-    public SshHostKeyPin? HostKey { get; }
+    public SshHostKeyPolicy HostKeys { get; }
 
     public TimeSpan ConnectTimeout { get; }
 

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using LibGit2Sharp;
 using Renci.SshNet;
 using Renci.SshNet.Common;
-using VarTrack.Connectors.Files;
 
 namespace VarTrack.Connectors.Git;
 
@@ -48,17 +47,14 @@ internal sealed class SshSubtransportStream : SmartSubtransportStream, IDisposab
         var user = endpoint.User ?? context.DefaultUser ?? "git";
         var authentication = new PrivateKeyAuthenticationMethod(user, key);
         var info = new ConnectionInfo(endpoint.Host, endpoint.Port, user, authentication) { Timeout = context.ConnectTimeout };
-        var pin = context.HostKey;
-        if (pin is not null)
-            foreach (var algorithm in info.HostKeyAlgorithms.Keys.Where(a => !pin.Allows(a)).ToList())
-                info.HostKeyAlgorithms.Remove(algorithm);
+        var policy = context.HostKeys;
+        policy.Prepare(info, endpoint.Host, endpoint.Port);
         var client = new SshClient(info);
         string? refused = null;
         client.HostKeyReceived += (_, e) =>
         {
-            // Without 'ssh_host_key' any host key is accepted (documented); with it, only the pinned one.
-            e.CanTrust = pin is null || pin.Matches(e.HostKey);
-            if (!e.CanTrust) refused = SshHostKeyPin.FingerprintOf(e.HostKey);
+            refused = policy.Refusal(endpoint.Host, endpoint.Port, e.HostKey);
+            e.CanTrust = refused is null;
         };
         try
         {
@@ -71,7 +67,7 @@ internal sealed class SshSubtransportStream : SmartSubtransportStream, IDisposab
             authentication.Dispose();
             throw Fail(context, ex switch
             {
-                _ when refused is not null => $"the host key of {endpoint} is {refused}, not the pinned 'ssh_host_key' {pin!.Fingerprint}; refusing to connect",
+                _ when refused is not null => refused,
                 SshAuthenticationException => $"authentication as {user}@{endpoint} was refused (check 'ssh_key')",
                 SocketException socket => $"cannot connect to {endpoint}: {socket.Message}",
                 SshOperationTimeoutException => $"cannot connect to {endpoint}: no SSH answer within {context.ConnectTimeout.TotalSeconds:0} s",

@@ -18,6 +18,12 @@ public sealed record GitCredential(IReadOnlyList<Glob> Repositories)
 
     public SettingValue? SshPassphrase { get; init; }
 
-    /// <summary>Pinned server host key fingerprint (<c>SHA256:...</c>); SSH refuses any other host key.</summary>
+    /// <summary>
+    /// Pinned server host key (<c>SHA256:...</c> or the public key line); SSH refuses any other host key. <c>any</c>
+    /// turns host key checking off. Null: the key must be in known_hosts (<see cref="SshKnownHosts"/> or the defaults).
+    /// </summary>
     public string? SshHostKey { get; init; }
+
+    /// <summary>known_hosts file (absolute) to check SSH host keys against; null: <c>~/.ssh/known_hosts</c> and <c>/etc/ssh/ssh_known_hosts</c>.</summary>
+    public string? SshKnownHosts { get; init; }
 }

@@ -27,7 +27,7 @@ public static partial class VarTrackConfigLoader
     private static readonly string[] VaultAuthKeys = ["method", "token", "role_id", "secret_id", "mount"];
     private static readonly string[] VaultTlsKeys = ["ca_cert", "skip_verify"];
     private static readonly string[] GitKeys = ["cache_directory", "max_repositories", "max_size_mb", "fetch_timeout", "clone_url", "credentials"];
-    private static readonly string[] GitCredentialKeys = ["repositories", "username", "token", "ssh_key", "ssh_passphrase", "ssh_host_key"];
+    private static readonly string[] GitCredentialKeys = ["repositories", "username", "token", "ssh_key", "ssh_passphrase", "ssh_host_key", "ssh_known_hosts"];
     public static readonly IReadOnlyList<string> Platforms = ["github", "gitlab", "gitea", "bitbucket"];
 
     private static readonly Dictionary<string, SyncStrategy> Strategies = new()
@@ -403,6 +403,11 @@ public static partial class VarTrackConfigLoader
             var sshKey = b.String(credential, "ssh_key", credentialWhat);
             CheckFileExists(b, credential, "ssh_key", sshKey, baseDirectory);
             var token = SettingOf(b, credential, "token", credentialWhat, required: false, secretRefusal: null);
+            var knownHosts = b.String(credential, "ssh_known_hosts", credentialWhat);
+            CheckFileExists(b, credential, "ssh_known_hosts", knownHosts, baseDirectory);
+            var hostKey = b.String(credential, "ssh_host_key", credentialWhat);
+            if (knownHosts is not null && hostKey is not null)
+                b.Add(credential["ssh_known_hosts"]!.Position, $"{credentialWhat} has both 'ssh_host_key' and 'ssh_known_hosts'; set one (a pinned key is the only one accepted, known_hosts is then not read)");
             if (token is null && sshKey is null)
                 b.Add(credential.Position, $"{credentialWhat} needs 'token' (HTTPS) or 'ssh_key' (SSH)");
             credentials.Add(new GitCredential(b.Globs(credential, "repositories", credentialWhat, '/'))
@@ -411,7 +416,8 @@ public static partial class VarTrackConfigLoader
                 Token = token,
                 SshKey = sshKey is null ? null : System.IO.Path.GetFullPath(sshKey, baseDirectory),
                 SshPassphrase = SettingOf(b, credential, "ssh_passphrase", credentialWhat, required: false, secretRefusal: null),
-                SshHostKey = b.String(credential, "ssh_host_key", credentialWhat),
+                SshHostKey = hostKey,
+                SshKnownHosts = knownHosts is null ? null : System.IO.Path.GetFullPath(knownHosts, baseDirectory),
             });
         }
         return settings with { Credentials = credentials };

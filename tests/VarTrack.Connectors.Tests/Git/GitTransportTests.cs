@@ -157,7 +157,7 @@ public sealed class GitTransportTests : IDisposable
             while (true) accepted.Add(await silent.AcceptSocketAsync());
         });
         var remote = new GitRemote("acme/silent", $"ssh://git@127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/acme/silent.git");
-        var settings = new GitSettings { FetchTimeout = TimeSpan.FromSeconds(1), Credentials = [new GitCredential([]) { SshKey = TestServices.SshKeyFile }] };
+        var settings = new GitSettings { FetchTimeout = TimeSpan.FromSeconds(1), Credentials = [new GitCredential([]) { SshKey = TestServices.SshKeyFile, SshHostKey = File.ReadAllText(TestServices.SshHostKeyFile) }] };
         var started = DateTime.UtcNow;
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() => _cache.Source(settings).FetchAsync(remote, "0123abcd", "refs/heads/main"));

@@ -670,4 +670,34 @@ public sealed class VarTrackConfigLoaderTests : IDisposable
         Assert.Contains(problems, p => p.StartsWith("7: 'ssh_key' names 'missing_key', which does not exist", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("8: unknown key 'tokn'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Ssh_known_hosts_is_a_file_relative_to_vartrack_yaml_and_excludes_a_pinned_key()
+    {
+        System.IO.File.WriteAllText(Path.Combine(_folder, "deploy_key"), "key");
+        System.IO.File.WriteAllText(Path.Combine(_folder, "known_hosts"), "");
+        var git = Load("""
+            git:
+              credentials:
+                - ssh_key: deploy_key
+                  ssh_known_hosts: known_hosts
+            """).Git;
+        Assert.Equal((Path.Combine(_folder, "known_hosts"), (string?)null), (git.CredentialFor("a/b")!.SshKnownHosts, git.CredentialFor("a/b")!.SshHostKey));
+
+        var problems = Fails("""
+            git:
+              credentials:
+                - ssh_key: deploy_key
+                  ssh_known_hosts: missing_known_hosts
+                - ssh_key: deploy_key
+                  ssh_host_key: any
+                  ssh_known_hosts: known_hosts
+            """).Select(p => $"{p.Position.Line}: {p.Message}").ToList();
+
+        Assert.Equal(
+        [
+            "4: 'ssh_known_hosts' names 'missing_known_hosts', which does not exist (paths are relative to vartrack.yaml)",
+            "7: the 'git' credential at line 5 has both 'ssh_host_key' and 'ssh_known_hosts'; set one (a pinned key is the only one accepted, known_hosts is then not read)",
+        ], problems);
+    }
 }
