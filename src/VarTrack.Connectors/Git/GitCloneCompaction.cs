@@ -16,7 +16,7 @@ internal sealed class GitCloneCompaction(GitCloneCache cache, int packLimit, ILo
     /// <summary>One clone's gc should take seconds; this only stops a hung process from holding the clone forever.</summary>
     private static readonly TimeSpan GcTimeout = TimeSpan.FromMinutes(10);
 
-    private readonly Lazy<string?> _git = new(() => gitPath ?? FindOnPath("git"));
+    private readonly Lazy<string?> _git = new(() => gitPath is null ? FindOnPath("git") : File.Exists(gitPath) ? gitPath : null);
     private int _missingLogged;
 
     public int PackLimit { get; } = Math.Max(1, packLimit);
