@@ -79,6 +79,9 @@ public static class VarTrackCoreServiceCollectionExtensions
             services.AddSingleton<IPushListener>(sp => sp.GetRequiredService<MetaNotifier>());
             services.TryAddSingleton(sp => new MetaOutbox(sp.GetRequiredService<IStateStore>(), meta.Subscribers, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<MetaOutbox>>()));
         }
+        // Retention: the hosts' timers run the sweep (state pruning, then clone compaction when the Git source offers it).
+        services.TryAddSingleton(sp => new StatePruner(sp.GetRequiredService<IStateStore>(), config.State, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<StatePruner>>()));
+        services.TryAddSingleton(sp => new RetentionSweep(sp.GetRequiredService<StatePruner>(), sp.GetService<IGitSource>() as IGitCacheCompaction, sp.GetService<ILogger<RetentionSweep>>()));
         services.TryAddSingleton(new WebhookOptions());
         services.TryAddSingleton(sp => new WebhookHandler(config, new SettingResolver(null, sp.GetService<ISecretStore>()), sp.GetRequiredService<IStateStore>(),
             sp.GetRequiredService<ISyncStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WebhookOptions>(), sp.GetService<ILogger<WebhookHandler>>(),

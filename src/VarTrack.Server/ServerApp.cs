@@ -42,6 +42,8 @@ public static class ServerApp
         builder.Services.AddHostedService<DriftWatcher>();
         builder.Services.AddHostedService<VaultReplicationService>();
         builder.Services.AddHostedService<MetaNotifierService>();
+        builder.Services.AddSingleton<RetentionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         builder.Services.AddSingleton(new WebhookOptions { MaxPayloadBytes = options.MaxPayloadBytes });
         builder.Services.AddVarTrackCore(config);
         builder.Services.AddRateLimiter(limiter =>

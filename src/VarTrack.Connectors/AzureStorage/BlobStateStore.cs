@@ -102,17 +102,21 @@ public sealed class BlobStateStore : IStateStore
         }
     }
 
-    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        (await ListEntriesAsync(prefix, cancellationToken)).Select(e => e.Key).ToList();
+
+    /// <summary>The keys with each blob's Last-Modified (whole seconds), from the same listing.</summary>
+    public async Task<IReadOnlyList<StateEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         // "" lists every key; anything else must be a valid key, and only whole segments below it match.
         if (prefix.Length > 0) BlobNameOf(prefix);
-        var keys = new List<string>();
+        var keys = new List<StateEntry>();
         try
         {
             var options = new GetBlobsOptions { Prefix = prefix.Length == 0 ? null : prefix + "/" };
             await foreach (var item in _container.GetBlobsAsync(options, cancellationToken))
-                if (StateKey.IsValid(item.Name)) keys.Add(item.Name); // blobs someone else put here are not state
+                if (StateKey.IsValid(item.Name)) keys.Add(new StateEntry(item.Name, item.Properties.LastModified)); // blobs someone else put here are not state
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -122,7 +126,7 @@ public sealed class BlobStateStore : IStateStore
         {
             throw Unavailable($"cannot list state blobs under '{_container.Name}/{prefix}'", ex);
         }
-        keys.Sort(StringComparer.Ordinal);
+        keys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return keys;
     }
 

@@ -29,4 +29,7 @@ internal sealed class CachedClone
 
     /// <summary>Whether the bare repository has been created on disk (false while the first fetch is still starting).</summary>
     public bool Exists { get; set; }
+
+    /// <summary>While true, <c>git gc</c> runs on the clone and new users wait (it is only started when nobody uses it).</summary>
+    public bool Compacting { get; set; }
 }

@@ -69,6 +69,8 @@ internal sealed class GitCloneCache
                 clone = new CachedClone(name, System.IO.Path.Combine(Directory, name), DateTime.UtcNow, 0);
                 _clones.Add(name, clone);
             }
+            // Compaction only starts on a clone nobody uses and takes seconds; readers wait rather than see packs move.
+            while (clone.Compacting) Monitor.Wait(_sync);
             clone.Users++;
             clone.LastUsedUtc = DateTime.UtcNow;
         }
@@ -85,6 +87,40 @@ internal sealed class GitCloneCache
             // A clone that was never created (the fetch failed before) is forgotten, so it does not count.
             if (clone.Users == 0 && !clone.Exists && _clones.TryGetValue(clone.Name, out var known) && ReferenceEquals(known, clone))
                 _clones.Remove(clone.Name);
+        }
+    }
+
+    /// <summary>Clones on disk that no call uses right now (candidates for compaction; the lease is taken by <see cref="TryBeginCompaction"/>).</summary>
+    internal IReadOnlyList<CachedClone> IdleClones()
+    {
+        lock (_sync) return [.. _clones.Values.Where(c => c.Exists && c.Users == 0 && !c.Compacting)];
+    }
+
+    /// <summary>
+    /// Holds <paramref name="clone"/> for compaction when no call uses it: it is counted as used (never evicted) and
+    /// new users wait in <see cref="Acquire"/> until <see cref="EndCompaction"/>. False when it is in use or gone.
+    /// </summary>
+    internal bool TryBeginCompaction(CachedClone clone)
+    {
+        lock (_sync)
+        {
+            if (!clone.Exists || clone.Users > 0 || clone.Compacting || !_clones.TryGetValue(clone.Name, out var known) || !ReferenceEquals(known, clone))
+                return false;
+            clone.Users++;
+            clone.Compacting = true;
+            return true;
+        }
+    }
+
+    internal void EndCompaction(CachedClone clone)
+    {
+        var size = SizeOf(clone.Path);
+        lock (_sync)
+        {
+            clone.SizeBytes = size;
+            clone.Compacting = false;
+            clone.Users--;
+            Monitor.PulseAll(_sync);
         }
     }
 

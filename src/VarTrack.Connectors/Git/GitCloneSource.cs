@@ -18,7 +18,7 @@ namespace VarTrack.Connectors.Git;
 /// Fetches of one clone are serialised; reads run concurrently; a fetch is bounded by <c>git.fetch_timeout</c>.
 /// Credentials (first <c>git.credentials</c> entry matching the repository) are resolved only when connecting.
 /// </summary>
-public sealed class GitCloneSource : IGitSource
+public sealed class GitCloneSource : IGitSource, IGitCacheCompaction
 {
     private const string RemoteName = "vartrack";
 
@@ -29,6 +29,7 @@ public sealed class GitCloneSource : IGitSource
     private readonly ILogger _logger;
     private readonly GitCloneCache _cache;
     private readonly ConcurrentDictionary<string, byte> _warned = new(StringComparer.Ordinal);
+    private readonly GitCloneCompaction _compaction;
 
     /// <param name="settings">The <c>git:</c> section; its <c>CacheDirectory</c> is ignored in favour of <paramref name="cacheDirectory"/>.</param>
     /// <param name="cacheDirectory">Folder of the clones (created if missing; clones already there are adopted).</param>
@@ -42,11 +43,15 @@ public sealed class GitCloneSource : IGitSource
         _resolver = resolver;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _cache = new GitCloneCache(cacheDirectory, settings.MaxRepositories, settings.MaxCacheBytes);
+        _compaction = new GitCloneCompaction(_cache, settings.MaxPacks, _logger);
     }
 
     public string CacheDirectory => _cache.Directory;
 
     internal GitCloneCache Cache => _cache;
+
+    /// <summary>Runs <c>git gc --auto</c> on idle clones holding more than <c>git.max_packs</c> packs (see <see cref="GitCloneCompaction"/>).</summary>
+    public Task<int> CompactAsync(CancellationToken cancellationToken = default) => _compaction.CompactAsync(cancellationToken);
 
     public async Task<GitCommitInfo> FetchAsync(GitRemote remote, string commit, string? reference, CancellationToken cancellationToken = default)
     {

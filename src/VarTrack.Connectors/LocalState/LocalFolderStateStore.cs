@@ -93,22 +93,29 @@ public sealed class LocalFolderStateStore : IStateStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(List(prefix, cancellationToken).Select(e => e.Key).ToList());
+
+    /// <summary>The keys with their files' modification times (the rename of the last write), from the same walk.</summary>
+    public Task<IReadOnlyList<StateEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StateEntry>>(List(prefix, cancellationToken));
+
+    private List<StateEntry> List(string prefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         // "" lists every key; anything else must be a valid key naming the folder to walk.
         var folder = prefix.Length == 0 ? Root : Path.Combine([Root, .. SegmentsOf(prefix)]);
-        var keys = new List<string>();
+        var entries = new List<StateEntry>();
         try
         {
-            Walk(folder, prefix, keys, cancellationToken);
+            Walk(folder, prefix, entries, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new StateStoreUnavailableException(new Problem($"cannot list state keys under '{prefix}' in folder '{folder}': {ex.Message}"));
         }
-        keys.Sort(StringComparer.Ordinal);
-        return Task.FromResult<IReadOnlyList<string>>(keys);
+        entries.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return entries;
     }
 
     private async Task<bool> PlaceAsync(string key, ReadOnlyMemory<byte> data, bool replace, CancellationToken cancellationToken)
@@ -189,7 +196,7 @@ public sealed class LocalFolderStateStore : IStateStore
         }
     }
 
-    private static void Walk(string folder, string prefix, List<string> keys, CancellationToken cancellationToken)
+    private static void Walk(string folder, string prefix, List<StateEntry> keys, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         List<FileSystemInfo> entries;
@@ -212,7 +219,7 @@ public sealed class LocalFolderStateStore : IStateStore
             {
                 // Temporary files and anything else that is not "<segment>@" are not documents.
                 var segment = name[..^DocumentSuffix.Length];
-                if (StateKey.IsValid(segment)) keys.Add(Join(prefix, segment));
+                if (StateKey.IsValid(segment)) keys.Add(new StateEntry(Join(prefix, segment), new DateTimeOffset(entry.LastWriteTimeUtc, TimeSpan.Zero)));
             }
         }
     }

@@ -16,6 +16,9 @@ public sealed record GitSettings
 
     public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>A cached clone holding more packs than this (each fetch adds one) is compacted with <c>git gc</c> by the retention timer.</summary>
+    public int MaxPacks { get; init; } = 20;
+
     /// <summary>
     /// Clone URL for requests that carry none (the API, drift heals): a template over <c>{repository}</c>, e.g.
     /// <c>https://github.com/{repository}.git</c>. Webhooks use the URL from their verified payload.

@@ -33,6 +33,9 @@ public sealed record VarTrackConfig
     /// <summary>The <c>meta:</c> section (release metadata in Git); null when absent.</summary>
     public Releases.MetaSettings? Meta { get; init; }
 
+    /// <summary>The <c>state:</c> section: retention of sync records and delivery ids (defaults when absent).</summary>
+    public VarTrack.Core.State.StateSettings State { get; init; } = VarTrack.Core.State.StateSettings.Default;
+
     /// <summary>The configuration used when there is no vartrack.yaml: one rule for any file, with the documented defaults.</summary>
     public static VarTrackConfig Defaults(string baseDirectory) => new()
     {

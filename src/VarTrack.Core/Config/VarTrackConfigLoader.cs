@@ -14,7 +14,7 @@ namespace VarTrack.Core.Config;
 /// </summary>
 public static partial class VarTrackConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes", "replication", "meta"];
+    private static readonly string[] TopLevelKeys = ["version", "vault", "webhooks", "git", "tenants", "sinks", "rules", "nodes", "replication", "meta", State.StateSettingsBinder.Key];
     private static readonly string[] RuleKeys =
     [
         "name", "tenant", "platform", "repositories", "files", "format", "root_key", "environments", "environment",
@@ -26,7 +26,7 @@ public static partial class VarTrackConfigLoader
     private static readonly string[] VaultKeys = ["address", "namespace", "auth", "tls", "timeout"];
     private static readonly string[] VaultAuthKeys = ["method", "token", "role_id", "secret_id", "mount"];
     private static readonly string[] VaultTlsKeys = ["ca_cert", "skip_verify"];
-    private static readonly string[] GitKeys = ["cache_directory", "max_repositories", "max_size_mb", "fetch_timeout", "clone_url", "credentials"];
+    private static readonly string[] GitKeys = ["cache_directory", "max_repositories", "max_size_mb", "fetch_timeout", "clone_url", "credentials", "max_packs"];
     private static readonly string[] GitCredentialKeys = ["repositories", "username", "token", "ssh_key", "ssh_passphrase", "ssh_host_key", "ssh_known_hosts"];
     public static readonly IReadOnlyList<string> Platforms = ["github", "gitlab", "gitea", "bitbucket"];
 
@@ -78,6 +78,7 @@ public static partial class VarTrackConfigLoader
         var nodes = NodeSettingsBinder.Bind(b, b.Map(map["nodes"], "'nodes'"), baseDirectory, git);
         var replication = Replication.ReplicationSettingsBinder.Bind(b, b.Map(map["replication"], "'replication'"), baseDirectory);
         var meta = Releases.MetaSettingsBinder.Bind(b, b.Map(map["meta"], "'meta'"), baseDirectory);
+        var state = State.StateSettingsBinder.Bind(b, b.Map(map[State.StateSettingsBinder.Key], "'state'"));
 
         if (b.Problems.Count > 0)
             throw new VarTrackException(b.Problems.OrderBy(p => p.Position.Line).ThenBy(p => p.Position.Column).ToList());
@@ -93,6 +94,7 @@ public static partial class VarTrackConfigLoader
             Nodes = nodes,
             Replication = replication,
             Meta = meta,
+            State = state,
         };
     }
 
@@ -381,6 +383,11 @@ public static partial class VarTrackConfigLoader
             settings = settings with { MaxCacheBytes = Math.Max(1, megabytes) * 1024L * 1024 };
         }
         if (b.Duration(map, "fetch_timeout", what) is { } timeout) settings = settings with { FetchTimeout = timeout };
+        if (b.Integer(map, "max_packs", what) is { } packs)
+        {
+            if (packs < 2) b.Add(map["max_packs"]!.Position, "'max_packs' in 'git' must be at least 2");
+            else settings = settings with { MaxPacks = packs };
+        }
         if (b.String(map, "clone_url", what) is { } cloneUrl)
         {
             if (!cloneUrl.Contains("{repository}", StringComparison.Ordinal))

@@ -22,4 +22,11 @@ public interface IStateStore
 
     /// <summary>Every key under a prefix of whole segments (<c>"syncs"</c> lists <c>syncs/a</c>, <c>syncs/b/c</c>), ordered ordinally.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Like <see cref="ListAsync"/>, with each document's last write time where the store reports it in the same
+    /// listing (no document is read); stores that cannot answer null times. Retention decides from these.
+    /// </summary>
+    async Task<IReadOnlyList<StateEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default) =>
+        (await ListAsync(prefix, cancellationToken)).Select(key => new StateEntry(key, null)).ToList();
 }

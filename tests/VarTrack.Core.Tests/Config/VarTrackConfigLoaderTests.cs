@@ -350,7 +350,7 @@ public sealed class VarTrackConfigLoaderTests : IDisposable
     public void An_unknown_key_far_from_every_allowed_one_lists_them()
     {
         var problem = FailsOnce("zzzzzzzz: 1\n");
-        Assert.Equal("unknown key 'zzzzzzzz' in vartrack.yaml (allowed: version, vault, webhooks, git, tenants, sinks, rules, nodes, replication, meta)", problem.Message);
+        Assert.Equal("unknown key 'zzzzzzzz' in vartrack.yaml (allowed: version, vault, webhooks, git, tenants, sinks, rules, nodes, replication, meta, state)", problem.Message);
         Assert.Equal(new SourcePosition(1, 1), problem.Position);
     }
 
