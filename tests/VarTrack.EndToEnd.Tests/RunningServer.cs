@@ -98,14 +98,17 @@ public class RunningServer : IAsyncLifetime
     }
 
     /// <summary>Polls the status API until the sync has finished.</summary>
-    public async Task<SyncRecord> WaitForSyncAsync(string id)
+    public Task<SyncRecord> WaitForSyncAsync(string id) => WaitForSyncAsync(Http, id, TimeSpan.FromSeconds(60));
+
+    /// <summary>Polls <c>GET /api/syncs/{id}</c> of any server until the sync has ended, within <paramref name="bound"/>.</summary>
+    public static async Task<SyncRecord> WaitForSyncAsync(HttpClient http, string id, TimeSpan bound)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + bound;
         while (true)
         {
-            var record = await Http.GetFromJsonAsync<SyncRecord>($"/api/syncs/{id}", StateJson.Options);
+            var record = await http.GetFromJsonAsync<SyncRecord>($"/api/syncs/{id}", StateJson.Options);
             if (record!.State is SyncState.Succeeded or SyncState.Failed or SyncState.Abandoned) return record;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"sync {id} still {record.State} after 60 s");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"sync {id} still {record.State} after {bound.TotalSeconds:0} s");
             await Task.Delay(50);
         }
     }

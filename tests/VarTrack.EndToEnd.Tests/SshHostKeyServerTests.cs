@@ -126,15 +126,7 @@ public sealed class SshHostKeyServerTests : IAsyncLifetime
         using var response = await _http!.SendAsync(push.Request(RunningServer.Secret));
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.True((int)response.StatusCode == 202, $"expected 202, got {(int)response.StatusCode}: {body}");
-        var id = body.GetProperty("sync_id").GetString()!;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (true)
-        {
-            var record = await _http.GetFromJsonAsync<SyncRecord>($"/api/syncs/{id}", StateJson.Options);
-            if (record!.State is SyncState.Succeeded or SyncState.Failed or SyncState.Abandoned) return record;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"sync {id} still {record.State} after 120 s");
-            await Task.Delay(100);
-        }
+        return await RunningServer.WaitForSyncAsync(_http, body.GetProperty("sync_id").GetString()!, TimeSpan.FromSeconds(120));
     }
 
     private static string Tool(string tool, params string[] arguments)
