@@ -149,5 +149,5 @@ public sealed class BlobStateStore : IStateStore
         Unavailable($"cannot {action} state blob '{_container.Name}/{key}'", ex);
 
     private StateStoreUnavailableException Unavailable(string where, Exception ex) =>
-        new(new Problem($"{where}: {BlobStorageFailure.Reason(_container.GetParentBlobServiceClient().Uri, ex)}"));
+        new(new Problem($"{where}: {BlobStorageFailure.Reason(_container.GetParentBlobServiceClient().Uri, ex)}")) { IsAccessDenied = BlobStorageFailure.IsAccessDenied(ex) };
 }

@@ -112,7 +112,7 @@ public sealed class LocalFolderStateStore : IStateStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StateStoreUnavailableException(new Problem($"cannot list state keys under '{prefix}' in folder '{folder}': {ex.Message}"));
+            throw new StateStoreUnavailableException(new Problem($"cannot list state keys under '{prefix}' in folder '{folder}': {ex.Message}")) { IsAccessDenied = ex is UnauthorizedAccessException };
         }
         entries.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return entries;
@@ -247,5 +247,5 @@ public sealed class LocalFolderStateStore : IStateStore
     }
 
     private static StateStoreUnavailableException Failure(string key, string path, string action, Exception ex) =>
-        new(new Problem($"cannot {action} state key '{key}' at '{path}': {ex.Message}"));
+        new(new Problem($"cannot {action} state key '{key}' at '{path}': {ex.Message}")) { IsAccessDenied = ex is UnauthorizedAccessException };
 }

@@ -83,6 +83,19 @@ internal sealed class ConfigBinder
         return null;
     }
 
+    /// <summary>The longest timer period accepted: .NET timers refuse periods above about 49.7 days, and a setting the
+    /// loader accepts must never stop a host when its timer starts.</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(30);
+
+    /// <summary>A duration a host's timer runs on: at least <paramref name="min"/>, at most <see cref="MaxPeriod"/>.</summary>
+    public TimeSpan? Period(ConfigMap map, string key, string what, TimeSpan min)
+    {
+        if (Duration(map, key, what) is not { } period) return null;
+        if (period >= min && period <= MaxPeriod) return period;
+        Add(map[key]!.Position, $"'{key}' in {what} must be between {DurationText.Format(min)} and {DurationText.Format(MaxPeriod)}, found '{String(map, key, what)}'");
+        return null;
+    }
+
     public string? Choice(ConfigMap map, string key, string what, IReadOnlyCollection<string> choices)
     {
         var text = String(map, key, what);

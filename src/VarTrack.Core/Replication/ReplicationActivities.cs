@@ -106,9 +106,9 @@ public sealed partial class ReplicationActivities
         SyncInfoConflictException conflict => new StepFailure(conflict.Message),
         // An outage of the store fails this cycle only; refused access cannot heal by retrying.
         SyncInfoStoreException store => new StepFailure($"{owner}: {store.Message}", Fatal: store.IsAccessDenied),
-        // The state store holds the work area, the status and (by default) the sync info: its outage fails this
-        // cycle only, like a sync info store's, instead of reading as a bad setting.
-        StateStoreUnavailableException state => new StepFailure($"{owner}: {state.Message}"),
+        // The state store holds the work area, the status and (by default) the sync info: like a sync info store, an
+        // outage fails this cycle only, and refused access is fatal.
+        StateStoreUnavailableException state => new StepFailure($"{owner}: {state.Message}", Fatal: state.IsAccessDenied),
         InvalidDataException corrupt => new StepFailure($"{owner}: {corrupt.Message}"),
         NotSupportedException newer => new StepFailure($"{owner}: {newer.Message}", Fatal: true),
         VarTrackException config => new StepFailure($"{owner}: {string.Join("; ", config.Problems.Select(p => p.ToString()))}", Fatal: true),

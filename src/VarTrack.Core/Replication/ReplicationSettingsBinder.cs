@@ -60,7 +60,7 @@ internal static partial class ReplicationSettingsBinder
         if (origin is null) return null;
         return new ReplicationSettings(origin, destinations)
         {
-            Interval = b.Duration(map, "interval", what) ?? TimeSpan.FromMinutes(1),
+            Interval = b.Period(map, "interval", what, TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1),
             Timeout = b.Duration(map, "timeout", what) ?? TimeSpan.FromMinutes(5),
             Workers = workers,
             FanOut = fanOut,

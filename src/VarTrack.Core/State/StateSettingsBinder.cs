@@ -22,11 +22,7 @@ internal static class StateSettingsBinder
         if (b.Integer(map, "keep_syncs", what) is { } keepSyncs) settings = settings with { KeepSyncs = keepSyncs };
         if (Days(b, map, "keep_sync_days") is { } syncDays) settings = settings with { KeepSyncDays = syncDays };
         if (Days(b, map, "keep_delivery_days") is { } deliveryDays) settings = settings with { KeepDeliveryDays = deliveryDays };
-        if (b.Duration(map, "prune_interval", what) is { } interval)
-        {
-            if (interval < TimeSpan.FromSeconds(1)) b.Add(map["prune_interval"]!.Position, "'prune_interval' in 'state' must be at least 1s");
-            else settings = settings with { PruneInterval = interval };
-        }
+        if (b.Period(map, "prune_interval", what, TimeSpan.FromSeconds(1)) is { } interval) settings = settings with { PruneInterval = interval };
         return settings;
     }
 

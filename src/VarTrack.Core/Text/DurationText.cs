@@ -26,6 +26,14 @@ public static partial class DurationText
         return true;
     }
 
+    /// <summary>The shortest form <see cref="TryParse"/> reads back, in the largest whole unit (<c>30d</c>, <c>90s</c>).</summary>
+    public static string Format(TimeSpan duration) =>
+        duration.Ticks % TimeSpan.TicksPerDay == 0 ? $"{duration.Ticks / TimeSpan.TicksPerDay}d"
+        : duration.Ticks % TimeSpan.TicksPerHour == 0 ? $"{duration.Ticks / TimeSpan.TicksPerHour}h"
+        : duration.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{duration.Ticks / TimeSpan.TicksPerMinute}m"
+        : duration.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{duration.Ticks / TimeSpan.TicksPerSecond}s"
+        : $"{(long)duration.TotalMilliseconds}ms";
+
     [GeneratedRegex(@"^(?<part>[0-9]{1,9}(?:ms|s|m|h|d))+$")]
     private static partial Regex Shape();
 }

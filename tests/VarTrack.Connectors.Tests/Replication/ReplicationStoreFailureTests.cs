@@ -116,6 +116,22 @@ public sealed class ReplicationStoreFailureTests
     }
 
     [Fact]
+    public async Task A_state_store_that_refuses_access_is_fatal()
+    {
+        var (rig, _) = await SyncedAsync();
+        await using var __ = rig;
+        const string denied = "cannot write state blob 'vartrack-state/vault-replication-work/x': access refused by the storage account at http://127.0.0.1:10000/devstoreaccount1 (403 AuthorizationFailure); check the account key or SAS in 'connection'";
+        rig.State.Failing = key => key.StartsWith("vault-replication-work", StringComparison.Ordinal);
+        rig.State.Fault = () => new StateStoreUnavailableException(new Problem(denied)) { IsAccessDenied = true };
+
+        var result = await rig.RunAsync();
+
+        Assert.Equal(CycleOutcome.Fatal, result.Origin.Outcome);
+        Assert.Equal("origin-primary: " + denied, Assert.Single(result.Origin.Errors));
+        Assert.Empty(result.Destinations);
+    }
+
+    [Fact]
     public async Task Shutdown_during_the_clean_up_after_a_publish_still_reports_the_saved_index_as_published()
     {
         var (rig, store) = await SyncedAsync();

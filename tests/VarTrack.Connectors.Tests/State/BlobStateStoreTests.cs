@@ -110,6 +110,7 @@ public sealed class BlobStateStoreTests(AzuriteContainer container) : StateStore
         })
         {
             var error = await Assert.ThrowsAsync<StateStoreUnavailableException>(run);
+            Assert.False(error.IsAccessDenied); // an outage: callers that retry may retry
             Assert.Equal($"cannot {action} state blob 'vt-state-down/syncs/a': cannot reach http://127.0.0.1:{port}/devstoreaccount1 (connection refused)", error.Message);
             AssertNoSecret(error.Message);
         }
@@ -131,6 +132,7 @@ public sealed class BlobStateStoreTests(AzuriteContainer container) : StateStore
         var error = await Assert.ThrowsAsync<StateStoreUnavailableException>(() => store.ReadAsync("syncs/a"));
 
         Assert.Contains($"cannot read state blob '{container.Name}/syncs/a': access refused by the storage account", error.Message, StringComparison.Ordinal);
+        Assert.True(error.IsAccessDenied);
         Assert.DoesNotContain(wrongKey, error.Message, StringComparison.Ordinal);
         AssertNoSecret(error.Message);
     }

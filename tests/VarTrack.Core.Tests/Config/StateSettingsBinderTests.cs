@@ -68,6 +68,22 @@ public sealed class StateSettingsBinderTests
         ], problems);
     }
 
+    [Theory]
+    [InlineData("60d")]
+    [InlineData("500ms")]
+    public void A_timer_period_a_host_could_not_run_is_refused_at_load(string interval)
+    {
+        // .NET timers refuse periods above ~49.7 days: accepted, 60d would stop the server when its timer started.
+        Assert.Equal([$"2:19: 'prune_interval' in 'state' must be between 1s and 30d, found '{interval}'"], Fails($"state:\n  prune_interval: {interval}\n"));
+        var replication = Fails($$"""
+            replication:
+              interval: {{interval}}
+              origin: { name: primary, vault: { address: "http://127.0.0.1:1", auth: { method: token, token: t } }, mounts: [secret] }
+              destinations: []
+            """);
+        Assert.Contains($"2:13: 'interval' in 'replication' must be between 1s and 30d, found '{interval}'", replication);
+    }
+
     [Fact]
     public void A_state_section_that_is_not_a_mapping_is_refused()
     {
