@@ -112,7 +112,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
     {
         var pushes = new List<(string Key, MetaPendingPush Push)>();
         foreach (var key in await _state.ListAsync(PushesFolder, cancellationToken))
-            if (await StateJson.ReadAsync<MetaPendingPush>(_state, key, cancellationToken) is { } push) pushes.Add((key, push));
+            if (await ReadOrSkipAsync<MetaPendingPush>(key, cancellationToken) is { } push) pushes.Add((key, push));
         foreach (var (key, push) in pushes.OrderBy(p => p.Push.ReceivedAt))
         {
             // A push that failed waits for its backoff: each try may cost a network fetch.
@@ -191,12 +191,29 @@ public sealed class MetaNotifier : IPushListener, IDisposable
         ["commit"] = commit,
     }.ToJsonString();
 
+    /// <summary>
+    /// A queued document, or null when it is unreadable: one corrupt document must not stop every other notification.
+    /// It is left in place for an operator and logged on every pass (its key only; the content may hold anything).
+    /// </summary>
+    private async Task<T?> ReadOrSkipAsync<T>(string key, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await StateJson.ReadAsync<T>(_state, key, cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            _logger.LogWarning("meta notifications: state document {Key} is unreadable; skipped (remove or fix it)", key);
+            return null;
+        }
+    }
+
     private async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var delivered = 0;
         foreach (var key in await _state.ListAsync(MetaOutbox.PendingFolder, cancellationToken))
         {
-            var entry = await StateJson.ReadAsync<MetaOutboxEntry>(_state, key, cancellationToken);
+            var entry = await ReadOrSkipAsync<MetaOutboxEntry>(key, cancellationToken);
             if (entry is null || entry.NextAttemptAt > _time.GetUtcNow()) continue;
             var error = await SendAsync(entry, cancellationToken);
             if (error is null)

@@ -185,6 +185,20 @@ public sealed class MetaNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_corrupt_queued_document_is_skipped_and_every_other_notification_still_goes_out()
+    {
+        // Listed before the real entries ('0' sorts first): it used to throw on every pass and stop all deliveries.
+        await _state.WriteAsync(MetaOutbox.PendingFolder + "/0-torn", "{\"delivery_id\": \"mdl-torn"u8.ToArray());
+        var commit = await PromoteAsync("1.0.0", null);
+
+        Assert.True(await PushedAsync(commit));
+        Assert.Equal(1, await _notifier.ProcessAsync());
+
+        Assert.Single(_http.Requests);
+        Assert.NotNull(await _state.ReadAsync(MetaOutbox.PendingFolder + "/0-torn")); // left for an operator
+    }
+
+    [Fact]
     public async Task Work_recorded_before_a_restart_is_done_by_the_next_notifier()
     {
         var commit = await PromoteAsync("1.0.0", null);
