@@ -31,5 +31,8 @@ internal sealed class CachedClone
     public bool Exists { get; set; }
 
     /// <summary>While true, <c>git gc</c> runs on the clone and new users wait (it is only started when nobody uses it).</summary>
-    public bool Compacting { get; set; }
+    public bool Compacting => CompactionEnded is not null;
+
+    /// <summary>Set while the clone is compacted; completed when compaction ends, which is what waiting users await.</summary>
+    public TaskCompletionSource? CompactionEnded { get; set; }
 }

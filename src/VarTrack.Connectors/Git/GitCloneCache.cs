@@ -59,23 +59,43 @@ internal sealed class GitCloneCache
         }
     }
 
-    public CloneLease Acquire(string name)
+    /// <summary>
+    /// Takes a lease on the clone named <paramref name="name"/>, creating its entry when new. While the clone is being
+    /// compacted (which only starts on a clone nobody uses and takes seconds) the caller waits without holding a
+    /// thread, and stops waiting when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<CloneLease> AcquireAsync(string name, CancellationToken cancellationToken = default)
     {
-        CachedClone clone;
-        lock (_sync)
+        while (true)
         {
-            if (!_clones.TryGetValue(name, out clone!))
+            CachedClone clone;
+            Task compactionEnded;
+            lock (_sync)
             {
-                clone = new CachedClone(name, System.IO.Path.Combine(Directory, name), DateTime.UtcNow, 0);
-                _clones.Add(name, clone);
+                if (!_clones.TryGetValue(name, out clone!))
+                {
+                    clone = new CachedClone(name, System.IO.Path.Combine(Directory, name), DateTime.UtcNow, 0);
+                    _clones.Add(name, clone);
+                }
+                if (clone.CompactionEnded is { } ended)
+                {
+                    compactionEnded = ended.Task;
+                }
+                else
+                {
+                    clone.Users++;
+                    clone.LastUsedUtc = DateTime.UtcNow;
+                    compactionEnded = Task.CompletedTask;
+                }
             }
-            // Compaction only starts on a clone nobody uses and takes seconds; readers wait rather than see packs move.
-            while (clone.Compacting) Monitor.Wait(_sync);
-            clone.Users++;
-            clone.LastUsedUtc = DateTime.UtcNow;
+            if (compactionEnded.IsCompleted)
+            {
+                Touch(clone);
+                return new CloneLease(this, clone);
+            }
+            // Readers wait rather than see packs move; the clone is looked up again afterwards.
+            await compactionEnded.WaitAsync(cancellationToken);
         }
-        Touch(clone);
-        return new CloneLease(this, clone);
     }
 
     internal void Release(CachedClone clone)
@@ -98,7 +118,7 @@ internal sealed class GitCloneCache
 
     /// <summary>
     /// Holds <paramref name="clone"/> for compaction when no call uses it: it is counted as used (never evicted) and
-    /// new users wait in <see cref="Acquire"/> until <see cref="EndCompaction"/>. False when it is in use or gone.
+    /// new users wait in <see cref="AcquireAsync"/> until <see cref="EndCompaction"/>. False when it is in use or gone.
     /// </summary>
     internal bool TryBeginCompaction(CachedClone clone)
     {
@@ -107,7 +127,7 @@ internal sealed class GitCloneCache
             if (!clone.Exists || clone.Users > 0 || clone.Compacting || !_clones.TryGetValue(clone.Name, out var known) || !ReferenceEquals(known, clone))
                 return false;
             clone.Users++;
-            clone.Compacting = true;
+            clone.CompactionEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return true;
         }
     }
@@ -115,13 +135,16 @@ internal sealed class GitCloneCache
     internal void EndCompaction(CachedClone clone)
     {
         var size = SizeOf(clone.Path);
+        TaskCompletionSource? ended;
         lock (_sync)
         {
             clone.SizeBytes = size;
-            clone.Compacting = false;
+            ended = clone.CompactionEnded;
+            clone.CompactionEnded = null;
             clone.Users--;
-            Monitor.PulseAll(_sync);
         }
+        // Outside the lock; waiters continue on the thread pool (RunContinuationsAsynchronously).
+        ended?.TrySetResult();
     }
 
     /// <summary>Creates the bare clone when it is missing or broken. The caller holds the clone's fetch gate.</summary>

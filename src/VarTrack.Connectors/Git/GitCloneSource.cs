@@ -57,14 +57,14 @@ public sealed class GitCloneSource : IGitSource, IGitCacheCompaction
     {
         var id = CommitName(remote, commit);
         if (reference is not null) CheckReference(remote, reference);
-        using var lease = Acquire(remote);
+        using var lease = await AcquireAsync(remote, cancellationToken);
         return Find(lease, remote, id) ?? await FetchMissingAsync(lease, remote, id, reference, cancellationToken);
     }
 
     public async Task<byte[]?> ReadFileAsync(GitRemote remote, string commit, string path, CancellationToken cancellationToken = default)
     {
         var id = CommitName(remote, commit);
-        using var lease = Acquire(remote);
+        using var lease = await AcquireAsync(remote, cancellationToken);
         if (Find(lease, remote, id) is null) await FetchMissingAsync(lease, remote, id, null, cancellationToken);
         var relative = path.Replace('\\', '/').Trim('/');
         if (relative.Length == 0) return null;
@@ -81,7 +81,7 @@ public sealed class GitCloneSource : IGitSource, IGitCacheCompaction
     {
         var to = CommitName(remote, toCommit);
         var from = fromCommit is null ? null : CommitName(remote, fromCommit);
-        using var lease = Acquire(remote);
+        using var lease = await AcquireAsync(remote, cancellationToken);
         if (Find(lease, remote, to) is null) await FetchMissingAsync(lease, remote, to, null, cancellationToken);
         if (from is not null && Find(lease, remote, from) is null) await FetchMissingAsync(lease, remote, from, null, cancellationToken);
 
@@ -116,27 +116,27 @@ public sealed class GitCloneSource : IGitSource, IGitCacheCompaction
         return [.. result.Select(c => c with { Path = c.Path.Replace('\\', '/') }).OrderBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.Kind)];
     }
 
-    public Task<bool?> IsAncestorAsync(GitRemote remote, string ancestor, string descendant, CancellationToken cancellationToken = default)
+    public async Task<bool?> IsAncestorAsync(GitRemote remote, string ancestor, string descendant, CancellationToken cancellationToken = default)
     {
         var older = CommitName(remote, ancestor);
         var newer = CommitName(remote, descendant);
-        using var lease = Acquire(remote);
-        if (!Repository.IsValid(lease.Path)) return Task.FromResult<bool?>(null);
+        using var lease = await AcquireAsync(remote, cancellationToken);
+        if (!Repository.IsValid(lease.Path)) return null;
         using var repository = new Repository(lease.Path);
         var a = Lookup(repository, remote, older);
         var d = Lookup(repository, remote, newer);
-        if (a is null || d is null) return Task.FromResult<bool?>(null);
-        if (a.Id == d.Id) return Task.FromResult<bool?>(true);
+        if (a is null || d is null) return null;
+        if (a.Id == d.Id) return true;
         var mergeBase = repository.ObjectDatabase.FindMergeBase(a, d);
-        return Task.FromResult<bool?>(mergeBase is not null && mergeBase.Id == a.Id);
+        return mergeBase is not null && mergeBase.Id == a.Id;
     }
 
-    private CloneLease Acquire(GitRemote remote)
+    private Task<CloneLease> AcquireAsync(GitRemote remote, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(remote);
         if (string.IsNullOrWhiteSpace(remote.CloneUrl))
             throw new VarTrackException(new Problem($"repository '{remote.Repository}': no clone URL"));
-        return _cache.Acquire(GitUrl.FolderName(remote.CloneUrl));
+        return _cache.AcquireAsync(GitUrl.FolderName(remote.CloneUrl), cancellationToken);
     }
 
     private static GitCommitInfo? Find(CloneLease lease, GitRemote remote, string commit)

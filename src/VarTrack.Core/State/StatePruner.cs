@@ -12,9 +12,10 @@ namespace VarTrack.Core.State;
 /// Removes the state documents written per event once <see cref="StateSettings"/> no longer keeps them: sync records
 /// (<c>syncs/</c>) beyond the newest <c>keep_syncs</c> or older than <c>keep_sync_days</c>, webhook delivery ids
 /// (<c>deliveries/</c>) older than <c>keep_delivery_days</c>, and pre-write snapshots (<c>snapshots/</c>) a crashed
-/// sync left behind. Each folder is listed once with write times, and decisions come from the listing; only sync
-/// records past a limit are read (to keep queued and running ones), plus the few documents that reference syncs
-/// (applied commits, baselines, drift reports), read only when something is to be deleted.
+/// sync left behind. Each folder is listed once with write times, and ranking and age come from the listing; only sync
+/// records past a limit are read (to keep queued and running ones, and to judge a record rewritten since the listing
+/// by its own times), then, only when one of them is to be deleted, the documents that may reference it (the applied
+/// commit of its ref, then baselines, then drift reports, each only while undecided candidates remain).
 /// Safe with several instances pruning at once: every decision is taken from one listing and only ever removes
 /// documents that are already past a limit, so racing pruners delete the same documents (a delete of a missing key
 /// is no error) and never more than one alone would.
@@ -28,6 +29,9 @@ public sealed class StatePruner
     private const string Deliveries = "deliveries";
     private const string Snapshots = "snapshots";
     private const int Parallelism = 8;
+
+    /// <summary>The shortest commit id <c>POST /api/syncs</c> accepts.</summary>
+    private const int MinimumCommitLength = 7;
 
     private readonly IStateStore _store;
     private readonly StateSettings _settings;
@@ -59,66 +63,95 @@ public sealed class StatePruner
         {
             var segments = entry.Key.Split('/');
             if (segments.Length != 2 || !SyncIds.IsValid(segments[1])) continue; // not a sync record
-            var modified = entry.Modified ?? await RecordTimeAsync(entry.Key, cancellationToken);
+            var modified = entry.Modified ?? (await ReadRecordAsync(entry.Key, cancellationToken) is { } read ? TimeOf(read) : null);
             if (modified is { } time) records.Add((entry.Key, segments[1], time));
         }
         // Newest first; the key breaks ties so every instance ranks one listing the same way.
         records.Sort((a, b) => b.Modified != a.Modified ? b.Modified.CompareTo(a.Modified) : string.CompareOrdinal(a.Key, b.Key));
         var cutoff = _settings.KeepSyncDays > 0 ? now - TimeSpan.FromDays(_settings.KeepSyncDays) : DateTimeOffset.MinValue;
         var candidates = records
-            .Where((record, rank) => (_settings.KeepSyncs > 0 && rank >= _settings.KeepSyncs) || record.Modified < cutoff)
+            .Where((record, rank) => PastLimit(rank, record.Modified))
             .ToList();
         if (candidates.Count == 0) return (0, 0);
 
-        var referenced = await ReferencedSyncIdsAsync(cancellationToken);
-        int deleted = 0, kept = 0;
+        // Each candidate's record is read now, after the listing: queued and running ones are kept (the queue or a
+        // restart still needs them), and one rewritten since the listing (a queued sync that ran and finished) is
+        // judged again by its own times, so it is not removed for the old write time the listing showed.
+        var listed = records.Select(r => r.Modified).ToList();
+        var deletable = new ConcurrentBag<(string Key, string Id, SyncRequest Request)>();
+        var kept = 0;
         await Parallel.ForEachAsync(candidates, Options(cancellationToken), async (candidate, token) =>
         {
-            if (referenced.Contains(candidate.Id))
-            {
-                Interlocked.Increment(ref kept);
-                return;
-            }
-            // Queued and running records are never removed: the queue (or a restart) still needs them.
             var record = await ReadRecordAsync(candidate.Key, token);
-            if (record is null) return; // another instance was first
+            if (record is null) return; // another instance was first, or corrupt (logged)
             if (record.State is SyncState.Queued or SyncState.Running)
             {
                 Interlocked.Increment(ref kept);
                 return;
             }
+            var own = TimeOf(record);
+            if (own > candidate.Modified)
+            {
+                var rank = listed.Count(modified => modified > own);
+                if (!PastLimit(rank, own)) return;
+            }
+            deletable.Add((candidate.Key, candidate.Id, record.Request));
+        });
+        if (deletable.IsEmpty) return (0, kept);
+
+        // Read after the candidates, so a sync that finished meanwhile and is now applied is seen as referenced.
+        var remaining = await UnreferencedAsync([.. deletable], cancellationToken);
+        kept += deletable.Count - remaining.Count;
+        var deleted = 0;
+        await Parallel.ForEachAsync(remaining, Options(cancellationToken), async (candidate, token) =>
+        {
             await _store.DeleteAsync(candidate.Key, token);
             Interlocked.Increment(ref deleted);
         });
         return (deleted, kept);
+
+        bool PastLimit(int rank, DateTimeOffset modified) =>
+            (_settings.KeepSyncs > 0 && rank >= _settings.KeepSyncs) || modified < cutoff;
     }
 
     /// <summary>
-    /// Syncs something still points at: the one that applied each ref's current commit (<c>applied/</c>), the ones
-    /// that wrote each applied baseline, and the heals named by drift reports.
+    /// The candidates nothing points at. Checked in order of cost, each step only while candidates remain: the commit
+    /// applied for each candidate's repository and ref (<c>applied/</c>, one small document per ref; a record whose
+    /// requested commit is that commit or a prefix of it, as <c>POST /api/syncs</c> accepts 7 to 40 hex digits), then
+    /// the syncs that wrote applied baselines (<c>baselines/</c>), then the heals named by drift reports (<c>drift/</c>).
     /// </summary>
-    private async Task<HashSet<string>> ReferencedSyncIdsAsync(CancellationToken cancellationToken)
+    private async Task<List<(string Key, string Id, SyncRequest Request)>> UnreferencedAsync(
+        List<(string Key, string Id, SyncRequest Request)> candidates, CancellationToken cancellationToken)
     {
-        var ids = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var applied = await _store.ListAsync("applied", cancellationToken);
-        await Parallel.ForEachAsync(applied, Options(cancellationToken), async (key, token) =>
+        var applied = new ConcurrentDictionary<(string Repository, string Ref), string?>();
+        await Parallel.ForEachAsync(candidates.Select(c => (c.Request.Repository, c.Request.Ref)).Distinct(), Options(cancellationToken), async (reference, token) =>
         {
-            var segments = key.Split('/');
-            if (segments.Length != 3 || await _store.ReadAsync(key, token) is not { } commit) return;
-            ids[SyncIds.For(StateKey.Unescape(segments[1]), StateKey.Unescape(segments[2]), Encoding.UTF8.GetString(commit).Trim())] = true;
+            var commit = await _store.ReadAsync(StateKey.Of("applied", reference.Repository, reference.Ref), token);
+            applied[reference] = commit is null ? null : Encoding.UTF8.GetString(commit).Trim();
         });
-        var baselines = await _store.ListAsync("baselines", cancellationToken);
-        await Parallel.ForEachAsync(baselines, Options(cancellationToken), async (key, token) =>
+        var remaining = candidates.Where(c => !IsApplied(c.Request, applied[(c.Request.Repository, c.Request.Ref)])).ToList();
+        if (remaining.Count == 0) return remaining;
+
+        var ids = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(await _store.ListAsync("baselines", cancellationToken), Options(cancellationToken), async (key, token) =>
         {
             if (await ReadOrNullAsync<AppliedBaseline>(key, token) is { SyncId: { } id }) ids[id] = true;
         });
-        var reports = await _store.ListAsync("drift", cancellationToken);
-        await Parallel.ForEachAsync(reports, Options(cancellationToken), async (key, token) =>
+        remaining.RemoveAll(c => ids.ContainsKey(c.Id));
+        if (remaining.Count == 0) return remaining;
+
+        await Parallel.ForEachAsync(await _store.ListAsync("drift", cancellationToken), Options(cancellationToken), async (key, token) =>
         {
             if (await ReadOrNullAsync<DriftReport>(key, token) is { HealSyncId: { } id }) ids[id] = true;
         });
-        return ids.Keys.ToHashSet(StringComparer.Ordinal);
+        remaining.RemoveAll(c => ids.ContainsKey(c.Id));
+        return remaining;
     }
+
+    /// <summary>Whether the request asked for the applied commit: the full id, or (API requests) an abbreviation of it.</summary>
+    private static bool IsApplied(SyncRequest request, string? appliedCommit) =>
+        appliedCommit is not null && request.Commit is { Length: >= MinimumCommitLength } commit
+        && appliedCommit.StartsWith(commit, StringComparison.OrdinalIgnoreCase);
 
     private async Task<int> PruneDeliveriesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -162,10 +195,20 @@ public sealed class StatePruner
         return deleted;
     }
 
-    private async Task<DateTimeOffset?> RecordTimeAsync(string key, CancellationToken cancellationToken) =>
-        await ReadRecordAsync(key, cancellationToken) is { } record ? record.FinishedAt ?? record.StartedAt ?? record.Request.RequestedAt : null;
+    /// <summary>A record's own last time: when it finished, else started, else was requested (queued).</summary>
+    private static DateTimeOffset TimeOf(SyncRecord record) => record.FinishedAt ?? record.StartedAt ?? record.Request.RequestedAt;
 
-    private Task<SyncRecord?> ReadRecordAsync(string key, CancellationToken cancellationToken) => ReadOrNullAsync<SyncRecord>(key, cancellationToken);
+    private async Task<SyncRecord?> ReadRecordAsync(string key, CancellationToken cancellationToken)
+    {
+        var record = await ReadOrNullAsync<SyncRecord>(key, cancellationToken);
+        // Deserialised without a request (hand-edited or truncated): as corrupt, logged and left alone.
+        if (record is not null && record.Request is null)
+        {
+            _logger.LogWarning("retention skips {Key}: the record has no request", key);
+            return null;
+        }
+        return record;
+    }
 
     /// <summary>The document, or null when it is missing or unreadable (a corrupt document is logged and left alone).</summary>
     private async Task<T?> ReadOrNullAsync<T>(string key, CancellationToken cancellationToken) where T : class

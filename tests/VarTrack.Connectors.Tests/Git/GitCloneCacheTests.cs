@@ -57,7 +57,7 @@ public sealed class GitCloneCacheTests : IDisposable
         var source = _cache.Source(new GitSettings { MaxRepositories = 1 });
         await source.FetchAsync(r1, c1, "refs/heads/main");
 
-        using (source.Cache.Acquire(GitUrl.FolderName(r1.CloneUrl)))
+        using (await source.Cache.AcquireAsync(GitUrl.FolderName(r1.CloneUrl)))
         {
             await source.FetchAsync(r2, c2, "refs/heads/main");
             await source.FetchAsync(r3, c3, "refs/heads/main");

@@ -8,7 +8,8 @@ namespace VarTrack.Connectors.Tests.Git;
 
 /// <summary>
 /// Compaction of cached clones: after many fetches (one pack each) <c>git gc --auto</c> leaves one pack and every
-/// commit still reads; never on a clone in use; new users wait for it; without a git command it logs once and skips.
+/// commit still reads; never on a clone in use; new users wait for it (a cancelled one stops waiting); without a git
+/// command it logs once and skips.
 /// </summary>
 public sealed class GitCloneCompactionTests : IDisposable
 {
@@ -85,7 +86,7 @@ public sealed class GitCloneCompactionTests : IDisposable
         await FetchManyAsync(source);
         var before = GitCloneCompaction.PackCount(ClonePath);
 
-        using (source.Cache.Acquire(GitUrl.FolderName(_origin.BarePath)))
+        using (await source.Cache.AcquireAsync(GitUrl.FolderName(_origin.BarePath)))
         {
             Assert.Equal(0, await source.CompactAsync());
             Assert.Equal(before, GitCloneCompaction.PackCount(ClonePath));
@@ -104,9 +105,9 @@ public sealed class GitCloneCompactionTests : IDisposable
         Assert.False(source.Cache.TryBeginCompaction(clone));
         var ended = 0;
 
-        var user = Task.Run(() =>
+        var user = Task.Run(async () =>
         {
-            using var lease = source.Cache.Acquire(clone.Name);
+            using var lease = await source.Cache.AcquireAsync(clone.Name);
             return Volatile.Read(ref ended);
         });
         Volatile.Write(ref ended, 1);
@@ -115,6 +116,38 @@ public sealed class GitCloneCompactionTests : IDisposable
         Assert.Equal(1, await user);
         Assert.False(clone.Compacting);
         Assert.Single(source.Cache.IdleClones());
+    }
+
+    [Fact]
+    public async Task A_call_waiting_for_compaction_ends_when_its_caller_cancels()
+    {
+        var source = _cache.Source(new GitSettings { MaxPacks = 5 });
+        var remote = new GitRemote("acme/compact", _origin.BarePath);
+        var commit = _origin.Commit("c", ("app.yaml", "v: 1\n"));
+        _origin.Push();
+        await source.FetchAsync(remote, commit, "refs/heads/main");
+        var clone = Assert.Single(source.Cache.IdleClones());
+        Assert.True(source.Cache.TryBeginCompaction(clone));
+        try
+        {
+            using var cancellation = new CancellationTokenSource();
+            var call = source.ReadFileAsync(remote, commit, "app.yaml", cancellation.Token);
+            Assert.False(call.IsCompleted); // waiting for the compaction, not holding a thread
+            cancellation.Cancel();
+
+            // Still compacting: the call ends because it was cancelled, not because the clone became free. The bound
+            // only turns a hang into a failure (TimeoutException is not an OperationCanceledException).
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromMinutes(2)));
+            Assert.True(clone.Compacting);
+        }
+        finally
+        {
+            source.Cache.EndCompaction(clone);
+        }
+
+        // The cancelled waiter took no lease: the clone is idle again and usable.
+        Assert.Single(source.Cache.IdleClones());
+        Assert.Equal("v: 1\n", Encoding.UTF8.GetString((await source.ReadFileAsync(remote, commit, "app.yaml"))!));
     }
 
     [Fact]

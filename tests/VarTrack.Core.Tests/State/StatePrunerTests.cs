@@ -220,7 +220,8 @@ public sealed class StatePrunerTests
 
         // The newest 15 by write time are the queued one (written last) and records 46..59.
         Assert.Equal(ids[46..].Append(queued).Order(StringComparer.Ordinal), await _fixture.SyncIdsLeftAsync());
-        Assert.InRange(results.Sum(r => r.SyncsDeleted), 45, 8 * 45);
+        // Records 0..45 (46) go; racing pruners may each count a delete of the same record.
+        Assert.InRange(results.Sum(r => r.SyncsDeleted), 46, 8 * 46);
     }
 
     [Fact]
@@ -250,5 +251,149 @@ public sealed class StatePrunerTests
         // The queued five and the newest five succeeded records (35..39).
         Assert.Equal(10, left.Count);
         Assert.All(Enumerable.Range(35, 5).Select(PruneFixture.IdOf), id => Assert.Contains(id, left));
+    }
+
+    [Fact]
+    public async Task A_queued_sync_that_finishes_after_the_listing_is_judged_by_its_own_times_under_the_count_limit()
+    {
+        var store = new ObservedStateStore(_store);
+        _clock.Now = PruneFixture.Start;
+        var queued = await _fixture.SyncAsync(999, SyncState.Queued, _clock.Now);
+        var ids = await SucceededAsync(20, first: 1);
+        // The listing shows it as the oldest record; it runs and finishes before the pruner reads it.
+        store.AfterListing = async folder =>
+        {
+            if (folder != "syncs") return false;
+            _clock.Now = PruneFixture.Start.AddHours(1);
+            await _fixture.SyncAsync(999, SyncState.Succeeded, _clock.Now);
+            return true;
+        };
+
+        var result = await Pruner(new StateSettings { KeepSyncs = 10, KeepSyncDays = 0 }, store).PruneAsync();
+
+        // Now the newest record: kept, and the ten oldest by the listing are removed.
+        Assert.Null(store.AfterListing);
+        Assert.Equal(ids[10..].Append(queued).Order(StringComparer.Ordinal), await _fixture.SyncIdsLeftAsync());
+        Assert.Equal(10, result.SyncsDeleted);
+    }
+
+    [Fact]
+    public async Task A_queued_sync_that_finishes_after_the_listing_is_judged_by_its_own_times_under_the_age_limit()
+    {
+        var store = new ObservedStateStore(_store);
+        _clock.Now = PruneFixture.Start;
+        var queued = await _fixture.SyncAsync(999, SyncState.Queued, _clock.Now);
+        var old = await _fixture.SyncAsync(1, SyncState.Succeeded, _clock.Now);
+        _clock.Now = PruneFixture.Start.AddDays(40);
+        store.AfterListing = async folder =>
+        {
+            if (folder != "syncs") return false;
+            await _fixture.SyncAsync(999, SyncState.Succeeded, _clock.Now);
+            return true;
+        };
+
+        var result = await Pruner(new StateSettings { KeepSyncs = 0, KeepSyncDays = 30 }, store).PruneAsync();
+
+        Assert.Null(store.AfterListing);
+        Assert.Equal([queued], await _fixture.SyncIdsLeftAsync());
+        Assert.DoesNotContain(old, await _fixture.SyncIdsLeftAsync());
+        Assert.Equal(1, result.SyncsDeleted);
+    }
+
+    [Fact]
+    public async Task A_sync_that_finishes_and_becomes_the_applied_commit_while_the_pruner_runs_is_kept()
+    {
+        var store = new ObservedStateStore(_store);
+        _clock.Now = PruneFixture.Start;
+        var queued = await _fixture.SyncAsync(999, SyncState.Queued, _clock.Now);
+        await SucceededAsync(20, first: 1);
+        // It finishes and is recorded as applied (as SyncQueue and SyncResolver.FinishAsync do) after the pruner
+        // read the candidates and the referencing documents.
+        store.AfterListing = async folder =>
+        {
+            if (folder != "drift") return false;
+            _clock.Now = PruneFixture.Start.AddHours(1);
+            await _fixture.SyncAsync(999, SyncState.Succeeded, _clock.Now);
+            await _fixture.AppliedAsync("refs/heads/main", 999);
+            return true;
+        };
+
+        await Pruner(new StateSettings { KeepSyncs = 10, KeepSyncDays = 0 }, store).PruneAsync();
+
+        Assert.Null(store.AfterListing);
+        Assert.Contains(queued, await _fixture.SyncIdsLeftAsync());
+    }
+
+    [Fact]
+    public async Task The_sync_of_the_applied_commit_requested_with_a_short_commit_id_is_kept()
+    {
+        const string full = "abc1234def56789012345678901234567890abcd";
+        var git = new VarTrack.Core.Config.GitSettings { CloneUrl = "https://git.example/{repository}.git" };
+        // POST /api/syncs accepts 7 to 40 hex digits and derives the sync id from them as sent.
+        var shortRequest = new SyncApiRequest("acme/app", "refs/heads/main", "ABC1234DEF56").ToSyncRequest(git, _clock.Now);
+        var otherRequest = new SyncApiRequest("acme/app", "refs/heads/main", "abc1234dee56").ToSyncRequest(git, _clock.Now);
+        var otherRef = new SyncApiRequest("acme/app", "refs/heads/dev", "abc1234def56").ToSyncRequest(git, _clock.Now);
+        foreach (var request in new[] { shortRequest, otherRequest, otherRef })
+            await _fixture.Records.SaveAsync(new SyncRecord(request.SyncId, SyncState.Succeeded, request) { FinishedAt = _clock.Now });
+        // SyncResolver.FinishAsync stores the resolved (full) commit.
+        await _store.WriteAsync(StateKey.Of("applied", "acme/app", "refs/heads/main"), System.Text.Encoding.UTF8.GetBytes(full));
+        _clock.Now = PruneFixture.Start.AddDays(40);
+
+        var result = await Pruner(new StateSettings { KeepSyncs = 0, KeepSyncDays = 30 }).PruneAsync();
+
+        Assert.Equal([shortRequest.SyncId], await _fixture.SyncIdsLeftAsync());
+        Assert.Equal(1, result.SyncsKept);
+        Assert.Equal(2, result.SyncsDeleted);
+    }
+
+    [Fact]
+    public async Task Referencing_documents_are_not_read_when_every_record_past_a_limit_is_queued_or_running()
+    {
+        var store = new ObservedStateStore(_store);
+        var queued = await _fixture.SyncAsync(1, SyncState.Queued, _clock.Now);
+        var running = await _fixture.SyncAsync(2, SyncState.Running, _clock.Now);
+        for (var n = 0; n < 10; n++) await _fixture.BaselineAsync(queued, "d" + n);
+        await _fixture.DriftReportAsync(running, "d0");
+        await _fixture.AppliedAsync("refs/heads/main", 1);
+        _clock.Now = PruneFixture.Start.AddDays(40);
+        var pruner = Pruner(new StateSettings { KeepSyncs = 0, KeepSyncDays = 30 }, store);
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(new PruneResult { SyncsKept = 2 }, await pruner.PruneAsync());
+
+        Assert.Equal(0, store.ReadsUnder("applied"));
+        Assert.Equal(0, store.ReadsUnder("baselines"));
+        Assert.Equal(0, store.ReadsUnder("drift"));
+        Assert.Equal(6, store.ReadsUnder("syncs"));
+    }
+
+    [Fact]
+    public async Task Referencing_documents_are_read_in_order_of_cost_only_while_a_deletable_record_remains()
+    {
+        var store = new ObservedStateStore(_store);
+        var settings = new StateSettings { KeepSyncs = 0, KeepSyncDays = 30 };
+        var applied = await _fixture.SyncAsync(1, SyncState.Succeeded, _clock.Now);
+        var based = PruneFixture.IdOf(2);
+        for (var n = 0; n < 50; n++) await _fixture.BaselineAsync(based, "d" + n);
+        await _fixture.DriftReportAsync(based, "d0");
+        await _fixture.AppliedAsync("refs/heads/main", 1);
+        _clock.Now = PruneFixture.Start.AddDays(40);
+
+        // Only the applied commit's record is past the limit: the applied document decides, no baseline is read.
+        Assert.Equal(new PruneResult { SyncsKept = 1 }, await Pruner(settings, store).PruneAsync());
+        Assert.Equal(1, store.ReadsUnder("applied"));
+        Assert.Equal(0, store.ReadsUnder("baselines"));
+
+        // A record only baselines point at: applied, then every baseline (which one points at it is only known by
+        // reading them), on every prune while it is past a limit; drift reports are not needed.
+        _clock.Now = PruneFixture.Start;
+        Assert.Equal(based, await _fixture.SyncAsync(2, SyncState.Succeeded, _clock.Now));
+        await _store.DeleteAsync(StateKey.Of("syncs", applied));
+        _clock.Now = PruneFixture.Start.AddDays(40);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(new PruneResult { SyncsKept = 1 }, await Pruner(settings, store).PruneAsync());
+        Assert.Equal(150, store.ReadsUnder("baselines"));
+        Assert.Equal(0, store.ReadsUnder("drift"));
+        Assert.Equal([based], await _fixture.SyncIdsLeftAsync());
     }
 }
