@@ -29,7 +29,8 @@ internal static class MetaNotificationText
         var when = n.State == MetaNotificationState.Pending
             ? $"next {Time(n.NextAttemptAt ?? n.CreatedAt)}"
             : $"last {Time(n.LastAttemptAt ?? n.CreatedAt)}";
-        var error = n.LastError is { } e ? $": {e}" : "";
+        // The server's answer may come from an older version: never print a subscriber's control characters raw.
+        var error = n.LastError is { } e ? $": {MetaDeliveryErrorMask.Printable(e)}" : "";
         var replayed = n.ReplayedAt is { } r ? $" (replayed {Time(r)})" : "";
         return $"{(n.State == MetaNotificationState.Failed ? "failed " : "pending")}  {n.DeliveryId}  {n.Subscriber}  {what}  {attempts}, {when}{error}{replayed}";
     }

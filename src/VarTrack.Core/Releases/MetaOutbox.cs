@@ -116,7 +116,7 @@ public sealed class MetaOutbox
             Channel = Text(body, "channel"),
             ReleaseId = Text(body, "release_id"),
             PreviousReleaseId = Text(body, "previous_release_id"),
-            LastError = entry.LastError is { } error ? MetaDeliveryErrorMask.Apply(error, _subscribers) : null,
+            LastError = entry.LastError is { } error ? MetaDeliveryErrorMask.Printable(MetaDeliveryErrorMask.Apply(error, _subscribers)) : null,
             LastAttemptAt = entry.LastAttemptAt,
             NextAttemptAt = state == MetaNotificationState.Pending ? entry.NextAttemptAt : null,
             ReplayedAt = entry.ReplayedAt,

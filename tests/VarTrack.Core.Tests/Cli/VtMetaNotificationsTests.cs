@@ -66,7 +66,7 @@ public sealed class VtMetaNotificationsTests : IDisposable
         Assert.Equal((0, ""), (code, error));
         Assert.Equal(
         [
-            $"failed   {ProdId}  deploy  shop/prod 1.4.0 (from 1.3.2)  8 attempts, last 2026-11-24T10:55:00Z: The SSL connection could not be established (https://***@proxy.example/ via https://deploy.example/hook?***, ***)",
+            $"failed   {ProdId}  deploy  shop/prod 1.4.0 (from 1.3.2)  8 attempts, last 2026-11-24T10:55:00Z: The SSL connection could not be established (https://***@proxy.example/ via https://deploy.example/***, ***)",
             $"failed   {BetaId}  audit  shop/beta 1.5.0  8 attempts, last 2026-11-24T10:56:00Z: cannot connect",
             $"pending  {DevId}  deploy  shop/dev 1.6.0 (from 1.5.0)  1 attempt, next 2026-11-24T10:18:00Z: HTTP 502 Bad Gateway",
         ], Lines(output));
