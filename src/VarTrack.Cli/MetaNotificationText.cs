@@ -45,5 +45,11 @@ internal static class MetaNotificationText
                 : $"{result.DeliveryId} (subscriber {result.Subscriber}) is already in the outbox (replayed by another instance, or still pending); nothing moved");
     }
 
+    /// <summary>One line per corrupt record skipped, on the error stream so the list itself stays as it is.</summary>
+    public static async Task WriteUnreadableAsync(TextWriter error, IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys) await error.WriteLineAsync($"warning: {key} is unreadable, skipped");
+    }
+
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

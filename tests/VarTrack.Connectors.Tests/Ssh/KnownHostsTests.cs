@@ -182,7 +182,7 @@ public sealed class KnownHostsTests(SshTestKeys keys) : IClassFixture<SshTestKey
 
         var known = KnownHosts.Load([path]);
 
-        Assert.Equal(4, known.Problems.Count);
+        Assert.Equal(4, known.Problems.Count());
         Assert.DoesNotContain(known.Problems, p => p.Contains("secretmarker") || p.Contains("host1") || p.Contains("TOPSECRET") || p.Contains("ssh-rsa") || p.Contains("ssh-ed25519"));
     }
 
@@ -226,7 +226,7 @@ public sealed class KnownHostsTests(SshTestKeys keys) : IClassFixture<SshTestKey
         var fingerprint = SshHostKeyPin.FingerprintOf(SshKeyFolder.Blob(keys.Ed25519));
 
         Assert.Equal($"the host key of git.example.com:7999 is not known: ssh-ed25519 {fingerprint} is in no known_hosts entry for [git.example.com]:7999 " +
-            $"(searched {path}, {missing} (missing)); skipped 1 malformed line: {path}:2: the ssh-ed25519 key is not a base64 SSH public key; refusing to connect. " +
+            $"(searched {path}, {missing} (missing)); skipped 1 malformed line: {path}:2: the key is not base64 (an SSH public key); refusing to connect. " +
             $"To trust it, check that fingerprint with the server's administrator, then run 'ssh-keyscan -p 7999 git.example.com >> {path}' or set 'ssh_host_key: \"{fingerprint}\"'",
             policy.Refusal("git.example.com", 7999, SshKeyFolder.Blob(keys.Ed25519)));
         Assert.Contains("run 'ssh-keyscan git.example.com >> ", policy.Refusal("git.example.com", 22, SshKeyFolder.Blob(keys.Ed25519)), StringComparison.Ordinal);
