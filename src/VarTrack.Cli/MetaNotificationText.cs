@@ -29,7 +29,8 @@ internal static class MetaNotificationText
         var when = n.State == MetaNotificationState.Pending
             ? $"next {Time(n.NextAttemptAt ?? n.CreatedAt)}"
             : $"last {Time(n.LastAttemptAt ?? n.CreatedAt)}";
-        var error = n.LastError is { } e ? $": {e}" : "";
+        // The server's answer may come from an older version: never print a subscriber's control characters raw.
+        var error = n.LastError is { } e ? $": {MetaDeliveryErrorMask.Printable(e)}" : "";
         var replayed = n.ReplayedAt is { } r ? $" (replayed {Time(r)})" : "";
         return $"{(n.State == MetaNotificationState.Failed ? "failed " : "pending")}  {n.DeliveryId}  {n.Subscriber}  {what}  {attempts}, {when}{error}{replayed}";
     }
@@ -42,6 +43,12 @@ internal static class MetaNotificationText
             await output.WriteLineAsync(result.Outcome == MetaReplayOutcome.Replayed
                 ? $"replayed {result.DeliveryId} (subscriber {result.Subscriber}): back in the outbox with attempts reset; the notifier sends it at its next run"
                 : $"{result.DeliveryId} (subscriber {result.Subscriber}) is already in the outbox (replayed by another instance, or still pending); nothing moved");
+    }
+
+    /// <summary>One line per corrupt record skipped, on the error stream so the list itself stays as it is.</summary>
+    public static async Task WriteUnreadableAsync(TextWriter error, IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys) await error.WriteLineAsync($"warning: {key} is unreadable, skipped");
     }
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

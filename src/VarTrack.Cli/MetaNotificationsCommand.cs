@@ -39,13 +39,15 @@ internal static class MetaNotificationsCommand
                     var (list, json) = await context.Client.ListMetaNotificationsAsync(state, ct);
                     if (context.JsonOutput) await context.WriteJsonAsync(json);
                     else await MetaNotificationText.WriteListAsync(context.Output, list.Notifications, state);
+                    await MetaNotificationText.WriteUnreadableAsync(context.Error, list.Unreadable);
                     return ExitCodes.Ok;
                 })
                 : options.RunAsync(parse, async context =>
                 {
-                    var list = new MetaNotificationList(await Outbox(context, parse).ListAsync(state, ct));
+                    var list = await Outbox(context, parse).ReadListAsync(state, ct);
                     if (context.JsonOutput) await context.Output.WriteLineAsync(JsonSerializer.Serialize(list, StateJson.Options));
                     else await MetaNotificationText.WriteListAsync(context.Output, list.Notifications, state);
+                    await MetaNotificationText.WriteUnreadableAsync(context.Error, list.Unreadable);
                     return ExitCodes.Ok;
                 });
         });
@@ -110,9 +112,16 @@ internal static class MetaNotificationsCommand
     private static async Task<int> ReportAsync(TextWriter output, TextWriter error, MetaReplayRequest request, MetaReplayAnswer answer, bool json)
     {
         var missing = answer.Results.FirstOrDefault(r => r.Outcome == MetaReplayOutcome.NotFound);
+        var unreadable = answer.Results.Where(r => r.Outcome == MetaReplayOutcome.Unreadable).Select(r => MetaOutbox.FailedKey(r.DeliveryId)).ToList();
         if (missing is not null)
             await error.WriteLineAsync($"error: no failed notification with delivery id '{missing.DeliveryId}' (vt meta notifications list --failed shows them)");
-        else if (!json) await MetaNotificationText.WriteReplayAsync(output, request, answer.Results);
+        else if (!request.All && unreadable.Count > 0)
+        {
+            await error.WriteLineAsync($"error: {unreadable[0]} is unreadable (not a notification record); nothing replayed. Delete it or restore it from a backup");
+            return ExitCodes.Failure;
+        }
+        else if (!json) await MetaNotificationText.WriteReplayAsync(output, request, answer.Results.Where(r => r.Outcome != MetaReplayOutcome.Unreadable).ToList());
+        await MetaNotificationText.WriteUnreadableAsync(error, unreadable);
         return missing is null ? ExitCodes.Ok : ExitCodes.Failure;
     }
 

@@ -24,7 +24,17 @@ internal static class StateOptions
         Description = $"Azure Storage connection string of shared state (default: ${ConnectionVariable}).",
     };
 
-    public static StateLocation Location(CliContext context, ParseResult parse) =>
-        new(Path.GetFullPath(parse.GetValue(Directory)!, context.WorkingDirectory),
-            parse.GetValue(Connection) ?? Environment.GetEnvironmentVariable(ConnectionVariable));
+    /// <summary>
+    /// A <c>--state</c> folder given explicitly must exist: a mistyped path would otherwise read as empty state ("no
+    /// notifications") and hide the real one. The default folder may be missing (nothing recorded yet), and a command
+    /// that writes state (<paramref name="createsState"/>, <c>vt vault sync</c>) creates it.
+    /// </summary>
+    public static StateLocation Location(CliContext context, ParseResult parse, bool createsState = false)
+    {
+        var folder = Path.GetFullPath(parse.GetValue(Directory)!, context.WorkingDirectory);
+        var connection = parse.GetValue(Connection) ?? Environment.GetEnvironmentVariable(ConnectionVariable);
+        if (!createsState && connection is null && parse.GetResult(Directory) is { Implicit: false } && !System.IO.Directory.Exists(folder))
+            throw new UsageException($"state folder '{parse.GetValue(Directory)}' does not exist (--state names the folder the server uses)");
+        return new(folder, connection);
+    }
 }

@@ -57,7 +57,7 @@ internal static class VaultCommand
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
             if (!parse.GetValue(once)) throw new UsageException("vt vault sync needs --once (continuous replication runs in vartrack-server or the Functions app)");
-            await using var host = Host(context, parse);
+            await using var host = Host(context, parse, createsState: true);
             var names = parse.GetValue(destinations) ?? [];
             var request = new ReplicationCycleRequest(ReplicationCycleIds.For(DateTimeOffset.UtcNow))
             {
@@ -94,7 +94,8 @@ internal static class VaultCommand
         return command;
     }
 
-    private static ReplicationHost Host(CliContext context, ParseResult parse) => new(context.Config, StateOptions.Location(context, parse));
+    private static ReplicationHost Host(CliContext context, ParseResult parse, bool createsState = false) =>
+        new(context.Config, StateOptions.Location(context, parse, createsState));
 
     private static int ExitCodeFor(ReplicationStatusView view) => view.Owners.Count > 0 && view.Owners.All(o => o.InSync) ? ExitCodes.Ok : ExitCodes.Failure;
 }

@@ -44,7 +44,7 @@ public static class MetaRoutes
             "pending" => MetaNotificationState.Pending,
             _ => null,
         };
-        return Results.Json(new MetaNotificationList(await outbox.ListAsync(only, cancellationToken)), StateJson.Options);
+        return Results.Json(await outbox.ReadListAsync(only, cancellationToken), StateJson.Options);
     }
 
     /// <summary>A write, so like <c>POST /api/syncs</c> it needs the API token and answers 403 when none is set.</summary>
@@ -72,6 +72,9 @@ public static class MetaRoutes
         var results = await outbox.ReplayAsync(request, cancellationToken);
         if (results.FirstOrDefault(r => r.Outcome == MetaReplayOutcome.NotFound) is { } missing)
             return Results.NotFound(new ApiError("unknown_delivery", $"no failed notification with delivery id '{Shorten(missing.DeliveryId)}'"));
+        if (!request.All && results.FirstOrDefault(r => r.Outcome == MetaReplayOutcome.Unreadable) is { } corrupt)
+            return Results.Json(new ApiError("unreadable_record", $"{MetaOutbox.FailedKey(corrupt.DeliveryId)} is unreadable (not a notification record); nothing replayed"),
+                statusCode: StatusCodes.Status422UnprocessableEntity);
         return Results.Json(new MetaReplayAnswer(results), StateJson.Options);
     }
 

@@ -60,7 +60,7 @@ internal sealed class KnownHostsEntry
             };
             if ((int)marker < 0)
             {
-                problem = $"unknown marker '{fields[0]}' (known: @revoked, @cert-authority)";
+                problem = "unknown marker (known: @revoked, @cert-authority)";
                 return null;
             }
             first = 1;
@@ -74,12 +74,12 @@ internal sealed class KnownHostsEntry
         var keyType = fields[first + 1];
         if (!TryBase64(fields[first + 2], out var blob) || SshKeyBlob.TypeOf(blob) is not { } blobType)
         {
-            problem = $"the {keyType} key is not a base64 SSH public key";
+            problem = "the key is not base64 (an SSH public key)";
             return null;
         }
         if (blobType != keyType)
         {
-            problem = $"key type '{keyType}' does not match the key, which is {blobType}";
+            problem = "the key type does not match the type inside the key";
             return null;
         }
         if (hosts.StartsWith('|'))
@@ -96,7 +96,7 @@ internal sealed class KnownHostsEntry
         var patterns = hosts.ToLowerInvariant().Split(',');
         if (patterns.Any(p => p.Length == 0 || p == "!"))
         {
-            problem = $"empty host name in '{hosts}'";
+            problem = "empty host name in the host list";
             return null;
         }
         return new KnownHostsEntry(path, line, marker, patterns, null, null, keyType, blob);

@@ -36,9 +36,9 @@ public sealed class AgeFileDecryption(IMetaCipher cipher, SettingResolver resolv
         try
         {
             var identities = await AgeIdentitySettings.ResolveAsync(decryption.AgeIdentities, "decrypt.age_identities", resolver, cancellationToken);
-            if (identities.Count == 0)
+            if (identities.Keys.Count == 0 && identities.Unusable.Count == 0)
                 throw Failed(file, rule, "the file is encrypted (age) and the rule's decrypt.age_identities hold no key (no line starting with AGE-SECRET-KEY-1)");
-            return cipher.Decrypt(file, content.ToArray(), identities);
+            return AgeIdentitySettings.Decrypt(cipher, file, content.ToArray(), identities);
         }
         catch (VarTrackException ex)
         {

@@ -14,7 +14,7 @@ public sealed class MetaFileCodec
     private readonly IReadOnlyList<SettingValue> _identitySettings;
     private readonly IMetaCipher? _cipher;
     private readonly SettingResolver _resolver;
-    private IReadOnlyList<string>? _identities;
+    private AgeIdentityKeys? _identities;
 
     public MetaFileCodec(MetaSettings settings, IMetaCipher? cipher, SettingResolver resolver)
     {
@@ -51,17 +51,20 @@ public sealed class MetaFileCodec
     {
         if (!IsEncrypted(stored)) return stored;
         var identities = await IdentitiesAsync(cancellationToken);
-        if (identities.Count == 0)
+        if (identities.Keys.Count == 0 && identities.Unusable.Count == 0)
             throw new VarTrackException(new Problem("the file is encrypted (age) and no identity is configured to read it; set meta.identities") { File = path });
-        return Cipher(path).Decrypt(path, stored, identities);
+        return AgeIdentitySettings.Decrypt(Cipher(path), path, stored, identities);
     }
 
     private IMetaCipher Cipher(string path) =>
         _cipher ?? throw new VarTrackException(new Problem("the file needs age encryption, and no age implementation is available in this host") { File = path });
 
-    private async Task<IReadOnlyList<string>> IdentitiesAsync(CancellationToken cancellationToken)
+    private async Task<AgeIdentityKeys> IdentitiesAsync(CancellationToken cancellationToken)
     {
         if (_identities is not null) return _identities;
-        return _identities = await AgeIdentitySettings.ResolveAsync(_identitySettings, "meta.identities", _resolver, cancellationToken);
+        var identities = await AgeIdentitySettings.ResolveAsync(_identitySettings, "meta.identities", _resolver, cancellationToken);
+        // Kept only when every identity resolved: a file or variable that was missing may be there at the next read.
+        if (identities.Unusable.Count == 0) _identities = identities;
+        return identities;
     }
 }

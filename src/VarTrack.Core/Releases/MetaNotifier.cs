@@ -215,7 +215,7 @@ public sealed class MetaNotifier : IPushListener, IDisposable
         {
             var entry = await ReadOrSkipAsync<MetaOutboxEntry>(key, cancellationToken);
             if (entry is null || entry.NextAttemptAt > _time.GetUtcNow()) continue;
-            var error = await SendAsync(entry, cancellationToken);
+            var error = await SendAsync(entry, cancellationToken) is { } sent ? MetaDeliveryErrorMask.Printable(sent) : null;
             if (error is null)
             {
                 await _state.DeleteAsync(key, cancellationToken);

@@ -36,19 +36,24 @@ public sealed class MetaOutbox
     public static string FailedKey(string deliveryId) => StateKey.Of("meta", "failed", deliveryId);
 
     /// <summary>Pending and/or failed notifications (null: both), failed first, each ordered by creation.</summary>
-    public async Task<IReadOnlyList<MetaNotificationView>> ListAsync(MetaNotificationState? state, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MetaNotificationView>> ListAsync(MetaNotificationState? state, CancellationToken cancellationToken = default) =>
+        (await ReadListAsync(state, cancellationToken)).Notifications;
+
+    /// <summary>As <see cref="ListAsync"/>, plus the keys of records that cannot be read (skipped, so one corrupt record hides no other).</summary>
+    public async Task<MetaNotificationList> ReadListAsync(MetaNotificationState? state, CancellationToken cancellationToken = default)
     {
         var views = new List<MetaNotificationView>();
+        var unreadable = new List<string>();
         foreach (var (folder, kind) in new[] { (FailedFolder, MetaNotificationState.Failed), (PendingFolder, MetaNotificationState.Pending) })
         {
             if (state is { } wanted && wanted != kind) continue;
             var entries = new List<MetaOutboxEntry>();
             foreach (var key in await _state.ListAsync(folder, cancellationToken))
                 // Gone between list and read: delivered or replayed meanwhile, so no longer in this folder.
-                if (await StateJson.ReadAsync<MetaOutboxEntry>(_state, key, cancellationToken) is { } entry) entries.Add(entry);
+                if (await TryReadAsync(key, unreadable, cancellationToken) is { } entry) entries.Add(entry);
             views.AddRange(entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.DeliveryId, StringComparer.Ordinal).Select(e => View(e, kind)));
         }
-        return views;
+        return new MetaNotificationList(views) { Unreadable = unreadable };
     }
 
     /// <summary>Replays what the request selects; a request naming one delivery id yields exactly one result.</summary>
@@ -59,7 +64,10 @@ public sealed class MetaOutbox
         var results = new List<MetaReplayResult>();
         foreach (var key in await _state.ListAsync(FailedFolder, cancellationToken))
         {
-            var entry = await StateJson.ReadAsync<MetaOutboxEntry>(_state, key, cancellationToken);
+            var unreadable = new List<string>();
+            var entry = await TryReadAsync(key, unreadable, cancellationToken);
+            // A corrupt record is reported (by key) and skipped: the others are still replayed.
+            if (unreadable.Count > 0) results.Add(new MetaReplayResult(key[(FailedFolder.Length + 1)..], MetaReplayOutcome.Unreadable));
             if (entry is null || (request.Subscriber is { } wanted && entry.Subscriber != wanted)) continue;
             var result = await ReplayAsync(entry.DeliveryId, cancellationToken);
             // Replayed by another instance between the listing and now: not this call's to report.
@@ -82,7 +90,7 @@ public sealed class MetaOutbox
         var failedKey = FailedKey(deliveryId);
         var stored = await _state.ReadAsync(failedKey, cancellationToken);
         if (stored is null) return new MetaReplayResult(deliveryId, MetaReplayOutcome.NotFound);
-        var entry = Parse(stored, failedKey);
+        if (Parse(stored) is not { } entry) return new MetaReplayResult(deliveryId, MetaReplayOutcome.Unreadable);
         var now = _time.GetUtcNow();
         var queued = entry with { Attempts = 0, LastError = null, LastAttemptAt = null, NextAttemptAt = now, ReplayedAt = now };
         if (!await _state.TryCreateAsync(PendingKey(entry.DeliveryId), StateJson.Serialize(queued), cancellationToken))
@@ -95,16 +103,27 @@ public sealed class MetaOutbox
         return new MetaReplayResult(entry.DeliveryId, MetaReplayOutcome.Replayed) { Subscriber = entry.Subscriber };
     }
 
-    private static MetaOutboxEntry Parse(byte[] stored, string key)
+    /// <summary>The stored entry; null when it is not an outbox entry (corrupt JSON, a hand edit).</summary>
+    private static MetaOutboxEntry? Parse(byte[] stored)
     {
         try
         {
-            return StateJson.Deserialize<MetaOutboxEntry>(stored, key);
+            return StateJson.Deserialize<MetaOutboxEntry>(stored, "");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or NotSupportedException)
         {
-            throw new InvalidDataException($"state document '{key}' is corrupt: {ex.Message}");
+            return null;
         }
+    }
+
+    /// <summary>The entry at <paramref name="key"/> (null when gone); a corrupt one adds its key to <paramref name="unreadable"/> and is logged.</summary>
+    private async Task<MetaOutboxEntry?> TryReadAsync(string key, List<string> unreadable, CancellationToken cancellationToken)
+    {
+        if (await _state.ReadAsync(key, cancellationToken) is not { } stored) return null;
+        if (Parse(stored) is { } entry) return entry;
+        _logger.LogWarning("{Key} is unreadable (not a notification record), skipped", key);
+        unreadable.Add(key);
+        return null;
     }
 
     private MetaNotificationView View(MetaOutboxEntry entry, MetaNotificationState state)
@@ -116,7 +135,7 @@ public sealed class MetaOutbox
             Channel = Text(body, "channel"),
             ReleaseId = Text(body, "release_id"),
             PreviousReleaseId = Text(body, "previous_release_id"),
-            LastError = entry.LastError is { } error ? MetaDeliveryErrorMask.Apply(error, _subscribers) : null,
+            LastError = entry.LastError is { } error ? MetaDeliveryErrorMask.Printable(MetaDeliveryErrorMask.Apply(error, _subscribers)) : null,
             LastAttemptAt = entry.LastAttemptAt,
             NextAttemptAt = state == MetaNotificationState.Pending ? entry.NextAttemptAt : null,
             ReplayedAt = entry.ReplayedAt,

@@ -11,4 +11,6 @@ public enum MetaReplayOutcome
 
     /// <summary>No failed notification has this id.</summary>
     NotFound,
+    /// <summary>The failed record exists but cannot be read (corrupt JSON): left where it is, nothing moved.</summary>
+    Unreadable,
 }

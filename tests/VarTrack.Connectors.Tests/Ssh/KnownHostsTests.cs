@@ -158,16 +158,32 @@ public sealed class KnownHostsTests(SshTestKeys keys) : IClassFixture<SshTestKey
         [
             $"{path}:1: expected 'hosts key-type base64-key [comment]'",
             $"{path}:2: expected 'hosts key-type base64-key [comment]'",
-            $"{path}:3: the ssh-ed25519 key is not a base64 SSH public key",
-            $"{path}:4: key type 'ssh-rsa' does not match the key, which is ssh-ed25519",
-            $"{path}:5: unknown marker '@trusted' (known: @revoked, @cert-authority)",
+            $"{path}:3: the key is not base64 (an SSH public key)",
+            $"{path}:4: the key type does not match the type inside the key",
+            $"{path}:5: unknown marker (known: @revoked, @cert-authority)",
             $"{path}:6: hashed host name is not '|1|salt|hash' (base64 salt, base64 HMAC-SHA1)",
             $"{path}:7: hashed host name is not '|1|salt|hash' (base64 salt, base64 HMAC-SHA1)",
-            $"{path}:8: empty host name in 'a,,b'",
-            $"{path}:9: the ssh-ed25519 key is not a base64 SSH public key",
+            $"{path}:8: empty host name in the host list",
+            $"{path}:9: the key is not base64 (an SSH public key)",
         ], known.Problems);
         Assert.Equal(HostKeyStatus.Trusted, Status(known, "good", 22, keys.Ed25519));
         Assert.DoesNotContain(known.Problems, p => p.Contains(ed, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Problems_never_quote_the_text_of_a_malformed_line()
+    {
+        var path = _folder.Write($"quoted-{Guid.NewGuid():N}", string.Join('\n',
+            "@secretmarker host ssh-ed25519 AAAA",
+            "host1,,host2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+            "host TOPSECRET-NOT-BASE64!! x",
+            "host ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+            ""));
+
+        var known = KnownHosts.Load([path]);
+
+        Assert.Equal(4, known.Problems.Count());
+        Assert.DoesNotContain(known.Problems, p => p.Contains("secretmarker") || p.Contains("host1") || p.Contains("TOPSECRET") || p.Contains("ssh-rsa") || p.Contains("ssh-ed25519"));
     }
 
     [Fact]
@@ -210,7 +226,7 @@ public sealed class KnownHostsTests(SshTestKeys keys) : IClassFixture<SshTestKey
         var fingerprint = SshHostKeyPin.FingerprintOf(SshKeyFolder.Blob(keys.Ed25519));
 
         Assert.Equal($"the host key of git.example.com:7999 is not known: ssh-ed25519 {fingerprint} is in no known_hosts entry for [git.example.com]:7999 " +
-            $"(searched {path}, {missing} (missing)); skipped 1 malformed line: {path}:2: the ssh-ed25519 key is not a base64 SSH public key; refusing to connect. " +
+            $"(searched {path}, {missing} (missing)); skipped 1 malformed line: {path}:2: the key is not base64 (an SSH public key); refusing to connect. " +
             $"To trust it, check that fingerprint with the server's administrator, then run 'ssh-keyscan -p 7999 git.example.com >> {path}' or set 'ssh_host_key: \"{fingerprint}\"'",
             policy.Refusal("git.example.com", 7999, SshKeyFolder.Blob(keys.Ed25519)));
         Assert.Contains("run 'ssh-keyscan git.example.com >> ", policy.Refusal("git.example.com", 22, SshKeyFolder.Blob(keys.Ed25519)), StringComparison.Ordinal);

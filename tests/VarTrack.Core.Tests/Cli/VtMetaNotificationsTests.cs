@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VarTrack.Cli;
 using VarTrack.Connectors.LocalState;
 using VarTrack.Core.Releases;
 using VarTrack.Core.State;
@@ -56,6 +57,18 @@ public sealed class VtMetaNotificationsTests : IDisposable
         }));
     }
 
+    [Theory]
+    [InlineData("list")]
+    [InlineData("replay", "--all")]
+    public async Task A_state_folder_that_does_not_exist_is_a_usage_error_not_empty_state(params string[] args)
+    {
+        var (code, output, error) = await Vt([.. args, "--state", "no-such-dir"]);
+
+        Assert.Equal((ExitCodes.Usage, ""), (code, output));
+        Assert.Contains("state folder 'no-such-dir' does not exist", error);
+        Assert.False(Directory.Exists(Path.Combine(_project.Directory, "no-such-dir")));
+    }
+
     [Fact]
     public async Task The_list_shows_one_masked_line_per_notification_failed_first()
     {
@@ -66,7 +79,7 @@ public sealed class VtMetaNotificationsTests : IDisposable
         Assert.Equal((0, ""), (code, error));
         Assert.Equal(
         [
-            $"failed   {ProdId}  deploy  shop/prod 1.4.0 (from 1.3.2)  8 attempts, last 2026-11-24T10:55:00Z: The SSL connection could not be established (https://***@proxy.example/ via https://deploy.example/hook?***, ***)",
+            $"failed   {ProdId}  deploy  shop/prod 1.4.0 (from 1.3.2)  8 attempts, last 2026-11-24T10:55:00Z: The SSL connection could not be established (https://***@proxy.example/ via https://deploy.example/***, ***)",
             $"failed   {BetaId}  audit  shop/beta 1.5.0  8 attempts, last 2026-11-24T10:56:00Z: cannot connect",
             $"pending  {DevId}  deploy  shop/dev 1.6.0 (from 1.5.0)  1 attempt, next 2026-11-24T10:18:00Z: HTTP 502 Bad Gateway",
         ], Lines(output));
@@ -116,6 +129,30 @@ public sealed class VtMetaNotificationsTests : IDisposable
         var unknown = await Vt("replay", "mdl-nope");
         Assert.Equal(1, unknown.Code);
         Assert.StartsWith("error: no failed notification with delivery id 'mdl-nope'", unknown.Err);
+    }
+
+    [Fact]
+    public async Task A_corrupt_failed_record_is_skipped_and_named_by_list_and_replay_all_and_replaying_it_names_its_key()
+    {
+        await SeedAsync();
+        await _state.WriteAsync(MetaOutbox.FailedKey("mdl-bad"), "{not json"u8.ToArray());
+
+        var list = await Vt("list", "--failed");
+        Assert.Equal(0, list.Code);
+        Assert.Equal(2, Lines(list.Out).Length);
+        Assert.Equal("warning: meta/failed/mdl-bad is unreadable, skipped\n", list.Err.Replace("\r\n", "\n"));
+
+        var named = await Vt("replay", "mdl-bad");
+        Assert.Equal((1, ""), (named.Code, named.Out));
+        Assert.StartsWith("error: meta/failed/mdl-bad is unreadable (not a notification record); nothing replayed", named.Err);
+        Assert.DoesNotContain("InvalidDataException", named.Err);
+        Assert.DoesNotContain("internal error", named.Err);
+
+        var all = await Vt("replay", "--all");
+        Assert.Equal(0, all.Code);
+        Assert.Equal(2, Lines(all.Out).Count(l => l.StartsWith("replayed ", StringComparison.Ordinal)));
+        Assert.Equal("warning: meta/failed/mdl-bad is unreadable, skipped\n", all.Err.Replace("\r\n", "\n"));
+        Assert.Equal([MetaOutbox.FailedKey("mdl-bad")], await _state.ListAsync(MetaOutbox.FailedFolder));
     }
 
     [Fact]

@@ -239,7 +239,7 @@ public sealed class AgeFileDecryptionTests : IDisposable
             Transform(Rule("{ age_identities: ['@secret(kv/vartrack#age_dev)'] }"), ProdFile, Encrypt(Plaintext, Prod), Pipeline(secrets: store)));
 
         Assert.Equal(Expected, Values(rendered));
-        Assert.Equal("envs/Prod/app.yaml rule 'prod': decrypt.age_identities[0]: cannot resolve @secret(kv/vartrack#age_dev): the secret has no key 'age_dev'",
+        Assert.Equal("envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[0]: cannot resolve @secret(kv/vartrack#age_dev): the secret has no key 'age_dev'",
             Assert.Single(missing.Problems).ToString());
         AssertNoKeyOrPlaintext(missing);
     }
@@ -253,12 +253,56 @@ public sealed class AgeFileDecryptionTests : IDisposable
         var noVariable = await Assert.ThrowsAsync<VarTrackException>(() => Transform(Rule("""{ age_identities: ["${AGE_UNSET}"] }"""), ProdFile, encrypted));
         var badKey = await Assert.ThrowsAsync<VarTrackException>(() => Transform(Rule("{ age_identities: [AGE-SECRET-KEY-1NOTAKEY] }"), ProdFile, encrypted));
 
-        Assert.Equal($"envs/Prod/app.yaml rule 'prod': decrypt.age_identities[0] names the age identity file '{Path.Combine(_folder, "keys", "missing.key")}', " +
+        Assert.Equal($"envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[0] names the age identity file '{Path.Combine(_folder, "keys", "missing.key")}', " +
                      "which cannot be read: it does not exist", Assert.Single(noFile.Problems).ToString());
-        Assert.Equal("envs/Prod/app.yaml rule 'prod': decrypt.age_identities[0] uses ${AGE_UNSET}, but the environment variable AGE_UNSET is not set",
+        Assert.Equal("envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[0] uses ${AGE_UNSET}, but the environment variable AGE_UNSET is not set",
             Assert.Single(noVariable.Problems).ToString());
-        Assert.StartsWith("envs/Prod/app.yaml rule 'prod': cannot decrypt: age identity file line 1: invalid identity: ", Assert.Single(badKey.Problems).ToString());
+        Assert.StartsWith("envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[0]: invalid age identity: ", Assert.Single(badKey.Problems).ToString());
         AssertNoKeyOrPlaintext(badKey);
+    }
+
+    [Theory]
+    [InlineData("""{ age_identities: ["${AGE_OLD}", prod.key] }""")]
+    [InlineData("""{ age_identities: ["${AGE_UNSET}", prod.key] }""")]
+    [InlineData("""{ age_identities: [missing.key, prod.key] }""")]
+    [InlineData("""{ age_identities: [prod.key, "${AGE_UNSET}"] }""")]
+    public async Task One_unusable_identity_beside_a_working_one_does_not_stop_decryption(string decrypt)
+    {
+        WriteKeyFile("prod.key", Prod);
+        var pipeline = Pipeline(name => name == "AGE_OLD" ? "AGE-SECRET-KEY-1QQQQQQQQQQ" : null);
+
+        var rendered = await Transform(Rule(decrypt), ProdFile, Encrypt(Plaintext, Prod), pipeline);
+
+        Assert.Equal(Expected, Values(rendered));
+    }
+
+    [Fact]
+    public async Task When_no_identity_opens_the_file_each_unusable_one_is_named_by_its_setting_in_one_line()
+    {
+        WriteKeyFile("dev.key", Dev);
+        var pipeline = Pipeline(name => name == "AGE_OLD" ? "AGE-SECRET-KEY-1QQQQQQQQQQ" : null);
+
+        var error = await Assert.ThrowsAsync<VarTrackException>(() =>
+            Transform(Rule("""{ age_identities: [dev.key, "${AGE_OLD}", "${AGE_GONE}"] }"""), ProdFile, Encrypt(Plaintext, Prod), pipeline));
+
+        var problem = Assert.Single(error.Problems).ToString();
+        Assert.StartsWith("envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[1]: invalid age identity: ", problem);
+        Assert.EndsWith("; decrypt.age_identities[2] uses ${AGE_GONE}, but the environment variable AGE_GONE is not set; " +
+                        "none of the others can read it (the file is encrypted for other recipients)", problem);
+        Assert.DoesNotContain("QQQQ", problem);
+        AssertNoKeyOrPlaintext(error);
+    }
+
+    [Fact]
+    public async Task A_value_from_the_environment_that_is_no_key_and_no_file_is_never_printed()
+    {
+        var pipeline = Pipeline(name => name == "AGE_PROD" ? "hunter2-some-password" : null);
+
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => Transform(Rule("""{ age_identities: ["${AGE_PROD}"] }"""), ProdFile, Encrypt(Plaintext, Prod), pipeline));
+
+        Assert.Equal("envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[0]: ${AGE_PROD} is neither age key text nor the path of a readable identity file " +
+                     "(it does not exist; its value is not shown)", Assert.Single(error.Problems).ToString());
+        Assert.DoesNotContain("hunter2", error.Message);
     }
 
     [Fact]
@@ -268,7 +312,7 @@ public sealed class AgeFileDecryptionTests : IDisposable
 
         var error = await Assert.ThrowsAsync<VarTrackException>(() => Transform(Rule("{ age_identities: [empty.key] }"), ProdFile, Encrypt(Plaintext, Prod)));
 
-        Assert.Equal("envs/Prod/app.yaml rule 'prod': the file is encrypted (age) and the rule's decrypt.age_identities hold no key (no line starting with AGE-SECRET-KEY-1)",
+        Assert.Equal("envs/Prod/app.yaml rule 'prod': cannot decrypt: decrypt.age_identities[0] holds no key (no line starting with AGE-SECRET-KEY-1)",
             Assert.Single(error.Problems).ToString());
     }
 

@@ -6,7 +6,7 @@ namespace VarTrack.Core.Tests.Releases;
 
 /// <summary>
 /// Stands in for age in Core tests: "encrypts" to the age header plus the recipients and the base64 plaintext, and
-/// decrypts only with the identity <c>AGE-SECRET-KEY-1</c> + the recipient's suffix. Not encryption; it checks wiring.
+/// decrypts only with an identity whose recipient is listed. Not encryption; it checks wiring.
 /// </summary>
 public sealed class FakeCipher : IMetaCipher
 {
@@ -17,7 +17,7 @@ public sealed class FakeCipher : IMetaCipher
     {
         var lines = Encoding.UTF8.GetString(ciphertext).Split('\n');
         var recipients = lines[1].Split(',');
-        if (!identities.Any(i => recipients.Any(r => i == "AGE-SECRET-KEY-1" + r[4..])))
+        if (!identities.Any(i => recipients.Contains(VarTrack.Core.Releases.Age.AgeIdentity.Parse(i).Recipient.ToString())))
             throw new VarTrackException(new Problem("cannot decrypt: none of the configured age identities can read it") { File = path });
         return Convert.FromBase64String(lines[2]);
     }

@@ -9,8 +9,10 @@ namespace VarTrack.Core.Tests.Releases;
 /// <summary>Which files are encrypted for whom, and what reading needs; the age format itself is tested with the age tool in the connectors tests.</summary>
 public sealed class MetaFileCodecTests
 {
-    private const string ProdKey = "age1prod";
-    private const string DevKey = "age1dev";
+    private static readonly VarTrack.Core.Releases.Age.AgeIdentity Prod = VarTrack.Core.Releases.Age.AgeIdentity.Generate();
+    private static readonly VarTrack.Core.Releases.Age.AgeIdentity Dev = VarTrack.Core.Releases.Age.AgeIdentity.Generate();
+    private static readonly string ProdKey = Prod.Recipient.ToString();
+    private static readonly string DevKey = Dev.Recipient.ToString();
 
     private static MetaFileCodec Codec(params string[] identities) => new(new MetaSettings("/meta.git")
     {
@@ -25,7 +27,7 @@ public sealed class MetaFileCodecTests
     [Fact]
     public async Task Files_matching_a_rule_are_encrypted_for_its_recipients_and_others_are_stored_as_they_are()
     {
-        var codec = Codec("AGE-SECRET-KEY-1prod");
+        var codec = Codec(Prod.ExportSecretKey());
 
         var prod = codec.Encode("envs/Prod/app.yaml", Bytes("db: prod\n"));
         var plain = codec.Encode("envs/Stage/app.yaml", Bytes("db: stage\n"));
@@ -55,9 +57,27 @@ public sealed class MetaFileCodecTests
     {
         var prod = Codec().Encode("envs/Prod/app.yaml", Bytes("db: prod\n"));
 
-        var error = await Assert.ThrowsAsync<VarTrackException>(() => Codec("AGE-SECRET-KEY-1dev").DecodeAsync("envs/Prod/app.yaml", prod, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => Codec(Dev.ExportSecretKey()).DecodeAsync("envs/Prod/app.yaml", prod, CancellationToken.None));
 
         Assert.Equal("envs/Prod/app.yaml: cannot decrypt: none of the configured age identities can read it", error.Problems[0].ToString());
+        Assert.DoesNotContain("AGE-SECRET-KEY", error.Message);
+    }
+
+    [Fact]
+    public async Task Any_one_usable_identity_opens_the_file_and_when_none_does_each_unusable_one_is_named()
+    {
+        var prod = Codec().Encode("envs/Prod/app.yaml", Bytes("db: prod\n"));
+        MetaFileCodec With(string key) => new(new MetaSettings("/meta.git")
+        {
+            Identities = [new SettingValue("${AGE_OLD}", default) { EnvironmentVariables = ["AGE_OLD"] }, new SettingValue("/no/such/key.txt", default), new SettingValue(key, default)],
+        }, new FakeCipher(), new SettingResolver(_ => null));
+
+        Assert.Equal("db: prod\n", Utf8(await With(Prod.ExportSecretKey()).DecodeAsync("envs/Prod/app.yaml", prod, CancellationToken.None)));
+        var error = await Assert.ThrowsAsync<VarTrackException>(() => With(Dev.ExportSecretKey()).DecodeAsync("envs/Prod/app.yaml", prod, CancellationToken.None));
+
+        Assert.Equal("envs/Prod/app.yaml: cannot decrypt: meta.identities[0] uses ${AGE_OLD}, but the environment variable AGE_OLD is not set; " +
+                     "meta.identities[1] names the age identity file '/no/such/key.txt', which cannot be read: it does not exist; " +
+                     "none of the others can read it (the file is encrypted for other recipients)", Assert.Single(error.Problems).ToString());
         Assert.DoesNotContain("AGE-SECRET-KEY", error.Message);
     }
 
@@ -76,7 +96,7 @@ public sealed class MetaFileCodecTests
     {
         var prod = Codec().Encode("envs/Prod/app.yaml", Bytes("db: prod\n"));
         var codec = new MetaFileCodec(new MetaSettings("/meta.git") { Identities = [new SettingValue("${AGE_KEYS}", default) { EnvironmentVariables = ["AGE_KEYS"] }] },
-            new FakeCipher(), new SettingResolver(name => name == "AGE_KEYS" ? "# created: 2026\n# public key: age1prod\nAGE-SECRET-KEY-1prod\n" : null));
+            new FakeCipher(), new SettingResolver(name => name == "AGE_KEYS" ? Prod.ExportIdentityFile(DateTimeOffset.UnixEpoch) : null));
 
         Assert.Equal("db: prod\n", Utf8(await codec.DecodeAsync("envs/Prod/app.yaml", prod, CancellationToken.None)));
     }

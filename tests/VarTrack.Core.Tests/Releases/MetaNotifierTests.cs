@@ -166,6 +166,22 @@ public sealed class MetaNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reason_phrase_is_stored_without_control_characters_and_cut_to_a_bounded_length()
+    {
+        var commit = await PromoteAsync("1.0.0", null);
+        _http.Statuses.Enqueue(HttpStatusCode.ServiceUnavailable);
+        _http.ReasonPhrase = "\u001b[2J\u001b[31mFAKE ok: delivered\u0007 " + new string('x', 400);
+        await PushedAsync(commit);
+
+        Assert.Equal(0, await _notifier.ProcessAsync());
+        var entry = (await StateJson.ReadAsync<MetaOutboxEntry>(_state, Assert.Single(await _state.ListAsync("meta/outbox")), CancellationToken.None))!;
+
+        Assert.StartsWith("HTTP 503 [2J[31mFAKE ok: delivered xxx", entry.LastError);
+        Assert.DoesNotContain(entry.LastError!, char.IsControl);
+        Assert.Equal(MetaDeliveryErrorMask.MaxErrorLength, entry.LastError!.Length);
+    }
+
+    [Fact]
     public async Task After_the_last_attempt_a_notification_is_kept_as_failed_and_not_sent_again()
     {
         var commit = await PromoteAsync("1.0.0", null);

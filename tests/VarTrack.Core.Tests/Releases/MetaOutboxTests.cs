@@ -74,14 +74,24 @@ public sealed class MetaOutboxTests
     }
 
     [Fact]
-    public async Task Errors_in_the_list_never_show_URL_credentials_a_subscriber_URL_query_or_a_literal_secret()
+    public async Task An_error_stored_by_an_older_version_is_listed_without_control_characters()
+    {
+        await StoreAsync(Failed("audit", "prod", 1, "HTTP 503 \u001b[2J\u001b[31mFAKE ok: delivered\u0007"));
+
+        var error = Assert.Single(await Outbox().ListAsync(null)).LastError!;
+
+        Assert.Equal("HTTP 503 [2J[31mFAKE ok: delivered", error);
+    }
+
+    [Fact]
+    public async Task Errors_in_the_list_never_show_URL_credentials_a_subscriber_URL_path_or_query_or_a_literal_secret()
     {
         await StoreAsync(Failed("deploy", "prod", 1,
             $"The SSL connection could not be established for https://deploy.example/hook?token=q-tok-881 via https://bob:pa55w0rd@proxy.example:3128/ (key {DeploySecret})"));
 
         var error = Assert.Single(await Outbox().ListAsync(null)).LastError!;
 
-        Assert.Equal("The SSL connection could not be established for https://deploy.example/hook?*** via https://***@proxy.example:3128/ (key ***)", error);
+        Assert.Equal("The SSL connection could not be established for https://deploy.example/*** via https://***@proxy.example:3128/ (key ***)", error);
         Assert.DoesNotContain("q-tok-881", error);
         Assert.DoesNotContain("pa55w0rd", error);
         Assert.DoesNotContain(DeploySecret, error);

@@ -9,9 +9,14 @@ public sealed class RecordingHandler : HttpMessageHandler
 
     public Queue<HttpStatusCode> Statuses { get; } = new();
 
+    /// <summary>The reason phrase of every answer when set (else the status's standard one).</summary>
+    public string? ReasonPhrase { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Add((request, await request.Content!.ReadAsByteArrayAsync(cancellationToken)));
-        return new HttpResponseMessage(Statuses.Count > 0 ? Statuses.Dequeue() : HttpStatusCode.OK);
+        var response = new HttpResponseMessage(Statuses.Count > 0 ? Statuses.Dequeue() : HttpStatusCode.OK);
+        if (ReasonPhrase is not null) response.ReasonPhrase = ReasonPhrase;
+        return response;
     }
 }
