@@ -27,7 +27,7 @@ internal static class StateOptions
     /// <summary>
     /// A <c>--state</c> folder given explicitly must exist: a mistyped path would otherwise read as empty state ("no
     /// notifications") and hide the real one. The default folder may be missing (nothing recorded yet), and a command
-    /// that writes state (<paramref name="createsState"/>, <c>vt vault sync</c>) creates it.
+    /// that writes state (<paramref name="createsState"/>: <c>vt vault sync</c> and <c>vt vault check</c>) creates it.
     /// </summary>
     public static StateLocation Location(CliContext context, ParseResult parse, bool createsState = false)
     {

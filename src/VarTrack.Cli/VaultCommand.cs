@@ -83,7 +83,9 @@ internal static class VaultCommand
         };
         command.SetAction((parse, ct) => options.RunAsync(parse, async context =>
         {
-            await using var host = Host(context, parse);
+            // The check writes, reads and deletes probe documents in the sync info store, which by default is the
+            // state folder: like a starting server, it creates the folder.
+            await using var host = Host(context, parse, createsState: true);
             var report = await host.AccessCheck.RunAsync(ct);
             if (context.JsonOutput) await context.Output.WriteLineAsync(JsonSerializer.Serialize(report, StateJson.Options));
             else
