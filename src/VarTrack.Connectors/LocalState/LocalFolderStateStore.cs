@@ -139,9 +139,11 @@ public sealed class LocalFolderStateStore : IStateStore
                 temp = null;
                 return true;
             }
-            catch (DirectoryNotFoundException) when (attempt < FolderRaceAttempts)
+            catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException && attempt < FolderRaceAttempts)
             {
-                // A concurrent delete removed the (still empty) folder between creating it and writing into it.
+                // A concurrent delete removed the (still empty) folder between creating it and writing into it. .NET
+                // reports that ENOENT as FileNotFoundException instead when, by the time it looks, another writer has
+                // created the folder again (CI saw this): either way a fresh temp file in a fresh folder is the answer.
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
