@@ -304,14 +304,7 @@ public sealed class GitCloneSource : IGitSource, IGitCacheCompaction
             var context = new SshFetchContext(credential?.Username, key, hostKeys, connectTimeout, deadline);
             return new GitConnection(null, null, context, key, passphrase is null ? [] : [passphrase]);
         }
-        if (credential?.Token is { } tokenSetting)
-        {
-            var token = (await _resolver.ResolveAsync(tokenSetting, $"'token' of {what}", cancellationToken)).Reveal();
-            return new GitConnection(credential.Username, token, null, null, [token]);
-        }
-        if (GitUrl.HttpUserInfo(remote.CloneUrl) is { } written)
-            return new GitConnection(written.User, written.Password, null, null, [written.Password]);
-        return new GitConnection(null, null, null, null, []);
+        return await GitConnection.ForHttpAsync(credential, remote.CloneUrl, _resolver, what, cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using LibGit2Sharp;
 using LibGit2Sharp.Handlers;
+using VarTrack.Core.Config;
 
 namespace VarTrack.Connectors.Git;
 
@@ -27,6 +28,22 @@ internal sealed class GitConnection : IDisposable
                 return Interlocked.Increment(ref _attempts) == 1 ? credentials : new RefusedCredentials();
             };
         }
+    }
+
+    /// <summary>
+    /// An HTTP(S) or local connection: the credential's token when it has one (resolved now, never stored), else the
+    /// user and password written in the URL, else none. The clone cache and the meta writer both connect this way.
+    /// </summary>
+    public static async Task<GitConnection> ForHttpAsync(GitCredential? credential, string url, SettingResolver resolver, string what, CancellationToken cancellationToken)
+    {
+        if (credential?.Token is { } tokenSetting)
+        {
+            var token = (await resolver.ResolveAsync(tokenSetting, $"'token' of {what}", cancellationToken)).Reveal();
+            return new GitConnection(credential.Username, token, null, null, [token]);
+        }
+        if (GitUrl.HttpUserInfo(url) is { } written)
+            return new GitConnection(written.User, written.Password, null, null, [written.Password]);
+        return new GitConnection(null, null, null, null, []);
     }
 
     public CredentialsHandler? Credentials { get; }

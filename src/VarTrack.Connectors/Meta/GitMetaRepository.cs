@@ -506,14 +506,7 @@ public sealed class GitMetaRepository : IMetaRepository, IDisposable
         if (GitUrl.IsSsh(_url))
             throw Failure("SSH URLs are not supported for the meta repository (its writer pushes, and the SSH transport only fetches); use https:// with a token in git.credentials, or a local path");
         var credential = _git.CredentialFor(Name);
-        if (credential?.Token is { } tokenSetting)
-        {
-            var token = (await _resolver.ResolveAsync(tokenSetting, $"'token' of the git credential for repository '{Name}'", cancellationToken)).Reveal();
-            return new GitConnection(credential.Username, token, null, null, [token]);
-        }
-        if (GitUrl.HttpUserInfo(_url) is { } written)
-            return new GitConnection(written.User, written.Password, null, null, [written.Password]);
-        return new GitConnection(null, null, null, null, []);
+        return await GitConnection.ForHttpAsync(credential, _url, _resolver, $"the git credential for repository '{Name}'", cancellationToken);
     }
 
     private VarTrackException Failure(string reason) => new(new Problem($"{Where}: {reason}"));
