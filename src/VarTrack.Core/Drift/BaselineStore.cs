@@ -5,7 +5,8 @@ namespace VarTrack.Core.Drift;
 /// <summary>Applied baselines in the state store, one document per destination and owner (rule and file).</summary>
 public sealed class BaselineStore(IStateStore store)
 {
-    private const string Root = "baselines";
+    /// <summary>The folder of every baseline (retention reads it to find the syncs baselines name).</summary>
+    internal const string Root = "baselines";
 
     public static string KeyOf(string sink, string destination, string rule, string file) => StateKey.Of(Root, sink, destination, rule, file);
 

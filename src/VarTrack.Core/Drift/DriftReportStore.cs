@@ -5,7 +5,8 @@ namespace VarTrack.Core.Drift;
 /// <summary>The latest drift report per destination and owner, beside the baselines.</summary>
 public sealed class DriftReportStore(IStateStore store)
 {
-    private const string Root = "drift";
+    /// <summary>The folder of every drift report (retention reads it to find the heals reports name).</summary>
+    internal const string Root = "drift";
 
     public Task SaveAsync(DriftReport report, CancellationToken cancellationToken = default) =>
         store.WriteAsync(StateKey.Of(Root, report.Sink, report.Destination, report.Rule, report.File), StateJson.Serialize(report), cancellationToken);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VarTrack.Core.Drift;
+using VarTrack.Core.Sync;
+using VarTrack.Core.Webhooks;
 using VarTrack.Core.Workflows;
 
 namespace VarTrack.Core.State;
@@ -25,9 +27,10 @@ public sealed class StatePruner
     /// <summary>Snapshots with no sync record (heals and Functions syncs have none while they run) are removed after this.</summary>
     public static readonly TimeSpan OrphanSnapshotAge = TimeSpan.FromDays(7);
 
-    private const string Syncs = "syncs";
-    private const string Deliveries = "deliveries";
-    private const string Snapshots = "snapshots";
+    // Each folder's name belongs to the store that writes it.
+    private const string Syncs = SyncRecordStore.Root;
+    private const string Deliveries = WebhookHandler.DeliveriesRoot;
+    private const string Snapshots = SnapshotStore.Root;
     private const int Parallelism = 8;
 
     /// <summary>The shortest commit id <c>POST /api/syncs</c> accepts.</summary>
@@ -126,21 +129,21 @@ public sealed class StatePruner
         var applied = new ConcurrentDictionary<(string Repository, string Ref), string?>();
         await Parallel.ForEachAsync(candidates.Select(c => (c.Request.Repository, c.Request.Ref)).Distinct(), Options(cancellationToken), async (reference, token) =>
         {
-            var commit = await _store.ReadAsync(StateKey.Of("applied", reference.Repository, reference.Ref), token);
+            var commit = await _store.ReadAsync(SyncResolver.AppliedKey(reference.Repository, reference.Ref), token);
             applied[reference] = commit is null ? null : Encoding.UTF8.GetString(commit).Trim();
         });
         var remaining = candidates.Where(c => !IsApplied(c.Request, applied[(c.Request.Repository, c.Request.Ref)])).ToList();
         if (remaining.Count == 0) return remaining;
 
         var ids = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(await _store.ListAsync("baselines", cancellationToken), Options(cancellationToken), async (key, token) =>
+        await Parallel.ForEachAsync(await _store.ListAsync(BaselineStore.Root, cancellationToken), Options(cancellationToken), async (key, token) =>
         {
             if (await ReadOrNullAsync<AppliedBaseline>(key, token) is { SyncId: { } id }) ids[id] = true;
         });
         remaining.RemoveAll(c => ids.ContainsKey(c.Id));
         if (remaining.Count == 0) return remaining;
 
-        await Parallel.ForEachAsync(await _store.ListAsync("drift", cancellationToken), Options(cancellationToken), async (key, token) =>
+        await Parallel.ForEachAsync(await _store.ListAsync(DriftReportStore.Root, cancellationToken), Options(cancellationToken), async (key, token) =>
         {
             if (await ReadOrNullAsync<DriftReport>(key, token) is { HealSyncId: { } id }) ids[id] = true;
         });

@@ -12,7 +12,7 @@ namespace VarTrack.Core.Sync;
 /// </summary>
 public sealed class SnapshotStore(IStateStore store)
 {
-    private const string Root = "snapshots";
+    internal const string Root = "snapshots";
 
     public Task SaveAsync(string syncId, SinkTarget target, string sink, Snapshot snapshot, CancellationToken cancellationToken = default)
     {

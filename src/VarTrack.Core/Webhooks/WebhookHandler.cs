@@ -19,6 +19,9 @@ namespace VarTrack.Core.Webhooks;
 /// </summary>
 public sealed class WebhookHandler
 {
+    /// <summary>The folder of the delivery ids kept to drop redeliveries (retention prunes it by age).</summary>
+    internal const string DeliveriesRoot = "deliveries";
+
     /// <summary>Longest delivery id accepted (ids become state keys; platforms send UUIDs).</summary>
     public const int MaxDeliveryIdLength = 200;
 
@@ -122,7 +125,7 @@ public sealed class WebhookHandler
         var syncIds = requests.Select(r => r.SyncId).ToList();
 
         // Created before anything starts: of two concurrent deliveries with the same id only one gets here.
-        var key = StateKey.Of("deliveries", platform.Name, deliveryId);
+        var key = StateKey.Of(DeliveriesRoot, platform.Name, deliveryId);
         var record = new WebhookDeliveryRecord(platform.Name, deliveryId, now, webhook.RemoteAddress, syncIds);
         if (!await _state.TryCreateAsync(key, record.ToUtf8(), cancellationToken))
         {

@@ -5,7 +5,7 @@ namespace VarTrack.Core.Workflows;
 /// <summary>Sync records in the state store (<c>syncs/&lt;id&gt;</c>), what <c>GET /api/syncs</c> serves.</summary>
 public sealed class SyncRecordStore(IStateStore store)
 {
-    private const string Root = "syncs";
+    internal const string Root = "syncs";
 
     /// <summary>Records a new sync as queued; false when a sync with that id exists (a redelivery).</summary>
     public Task<bool> TryCreateAsync(SyncRecord record, CancellationToken cancellationToken = default) =>

@@ -101,5 +101,8 @@ public sealed class SyncResolver(VarTrackConfig config, ISyncJobSource jobs, IGi
         return await git.DiffAsync(remote, from, commit.Sha, cancellationToken);
     }
 
-    private static string AppliedKey(SyncRequest request) => StateKey.Of("applied", request.Repository, request.Ref);
+    private static string AppliedKey(SyncRequest request) => AppliedKey(request.Repository, request.Ref);
+
+    /// <summary>Where the commit last applied for a repository's ref is kept (retention protects that commit's record).</summary>
+    internal static string AppliedKey(string repository, string reference) => StateKey.Of("applied", repository, reference);
 }
